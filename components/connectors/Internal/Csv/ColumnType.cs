@@ -1,0 +1,139 @@
+using System.Globalization;
+using Ocht.Values;
+
+namespace Ocht.Connectors;
+
+/// <summary>The type of a CSV column: given in "types", inferred from a sample, or text.</summary>
+internal enum ColumnType { String, Int, Decimal, Float, Bool, Timestamp }
+
+internal static class ColumnTypes
+{
+    public static ColumnType Parse(string name) => name switch
+    {
+        "int" => ColumnType.Int,
+        "decimal" => ColumnType.Decimal,
+        "float" => ColumnType.Float,
+        "bool" => ColumnType.Bool,
+        "timestamp" => ColumnType.Timestamp,
+        _ => ColumnType.String,
+    };
+
+    public static string Name(ColumnType t) => t switch
+    {
+        ColumnType.Int => "int",
+        ColumnType.Decimal => "decimal",
+        ColumnType.Float => "float",
+        ColumnType.Bool => "bool",
+        ColumnType.Timestamp => "timestamp",
+        _ => "string",
+    };
+
+    /// <summary>Parses a non-empty cell of a typed column. Declared and inferred columns accept the
+    /// same text; inference is just stricter about what makes it pick a type (see <see cref="Infer"/>).</summary>
+    public static bool TryParse(ColumnType type, ReadOnlySpan<byte> cell, out Value value)
+    {
+        value = Value.Null;
+        switch (type)
+        {
+            case ColumnType.Int:
+                if (!ValueText.TryParseInt(cell, out long l)) return false;
+                value = Value.FromInt(l);
+                return true;
+            case ColumnType.Decimal:
+                if (ValueText.TryParseDecimal(cell, out decimal d)) { value = Value.FromDecimal(d); return true; }
+                if (!decimal.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return false;
+                value = Value.FromDecimal(d);
+                return true;
+            case ColumnType.Float:
+                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || !double.IsFinite(f)) return false;
+                value = Value.FromFloat(f);
+                return true;
+            case ColumnType.Bool:
+                {
+                    Span<char> chars = stackalloc char[8];
+                    if (cell.Length > chars.Length) return false;
+                    for (int i = 0; i < cell.Length; i++) chars[i] = (char)cell[i];
+                    if (!ValueText.TryParseBool(chars[..cell.Length], out bool b)) return false;
+                    value = Value.FromBool(b);
+                    return true;
+                }
+            case ColumnType.Timestamp:
+                if (!ValueText.TryParseTimestampUtf8(cell, out long ticks)) return false;
+                value = Value.FromTimestampTicks(ticks);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// The narrowest type every sample value fits, as a user would read the column: integers without
+    /// leading zeros are int ("007" stays text), numbers with a point are decimal, exponent form is
+    /// float, lower-case true/false is bool, date-times with a zone are timestamps; anything else is text.
+    /// </summary>
+    public static ColumnType Infer(IEnumerable<byte[]> values)
+    {
+        ColumnType? result = null;
+        foreach (var v in values)
+        {
+            var t = Classify(v);
+            result = result is null ? t : Join(result.Value, t);
+            if (result == ColumnType.String) break;
+        }
+        return result ?? ColumnType.String;
+    }
+
+    private static ColumnType Classify(ReadOnlySpan<byte> s)
+    {
+        if (s.SequenceEqual("true"u8) || s.SequenceEqual("false"u8)) return ColumnType.Bool;
+        if (LooksNumeric(s, out var numeric)) return numeric;
+        if (s.Length >= 16 && s.Length <= 40 && s.IndexOf((byte)'T') == 10 && ValueText.TryParseTimestampUtf8(s, out _, requireZone: true))
+            return ColumnType.Timestamp;
+        return ColumnType.String;
+    }
+
+    /// <summary>Canonical number text: -?digits(.digits)?([eE][+-]?digits)?, no leading zeros in the integer part.</summary>
+    private static bool LooksNumeric(ReadOnlySpan<byte> s, out ColumnType type)
+    {
+        type = ColumnType.String;
+        int i = s.Length > 0 && s[0] == '-' ? 1 : 0;
+        int intStart = i;
+        while (i < s.Length && (uint)(s[i] - '0') <= 9) i++;
+        int intDigits = i - intStart;
+        if (intDigits == 0 || (intDigits > 1 && s[intStart] == '0')) return false;
+        bool point = false, exponent = false;
+        if (i < s.Length && s[i] == '.')
+        {
+            int fracStart = ++i;
+            while (i < s.Length && (uint)(s[i] - '0') <= 9) i++;
+            if (i == fracStart) return false;
+            point = true;
+        }
+        if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
+        {
+            i++;
+            if (i < s.Length && (s[i] == '+' || s[i] == '-')) i++;
+            int expStart = i;
+            while (i < s.Length && (uint)(s[i] - '0') <= 9) i++;
+            if (i == expStart) return false;
+            exponent = true;
+        }
+        if (i != s.Length) return false;
+        if (exponent) type = ColumnType.Float;
+        else if (point) type = ColumnType.Decimal;
+        else type = ValueText.TryParseInt(s, out _) ? ColumnType.Int : ColumnType.Decimal;
+        return true;
+    }
+
+    private static ColumnType Join(ColumnType a, ColumnType b)
+    {
+        if (a == b) return a;
+        bool numericA = a is ColumnType.Int or ColumnType.Decimal or ColumnType.Float;
+        bool numericB = b is ColumnType.Int or ColumnType.Decimal or ColumnType.Float;
+        if (!numericA || !numericB) return ColumnType.String;
+        return a == ColumnType.Float || b == ColumnType.Float ? ColumnType.Float : ColumnType.Decimal;
+    }
+
+    public static string Describe(ColumnType t) => t == ColumnType.Int ? "an int" : "a " + Name(t);
+
+}

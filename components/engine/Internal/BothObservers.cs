@@ -1,0 +1,25 @@
+using Ocht.Executor;
+
+namespace Ocht.Engine;
+
+/// <summary>Sends run events to two observers (the engine's logs and metrics, and the host's own).</summary>
+internal sealed class BothObservers(IRunObserver first, IRunObserver second) : IRunObserver
+{
+    public void Started(string pipeline, string runId, RunProgress progress)
+    {
+        first.Started(pipeline, runId, progress);
+        second.Started(pipeline, runId, progress);
+    }
+
+    public void BatchPushed(string pipeline, string runId, long records, long sequence)
+    {
+        first.BatchPushed(pipeline, runId, records, sequence);
+        second.BatchPushed(pipeline, runId, records, sequence);
+    }
+
+    public void Finished(RunReport report)
+    {
+        first.Finished(report);
+        second.Finished(report);
+    }
+}

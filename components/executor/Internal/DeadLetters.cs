@@ -1,0 +1,43 @@
+using Ocht.Values;
+
+namespace Ocht.Executor;
+
+/// <summary>Turns rejections into dead-letter records (§6):
+/// {"record": {...} | "raw": "...", "step": N, "op": "...", "error": "...", "message": "...", "line": L, "source": "..."}.</summary>
+internal static class DeadLetters
+{
+    private static readonly Schema WithRecord = Schema.Of("record", "step", "op", "error", "message", "line", "source");
+    private static readonly Schema WithRaw = Schema.Of("raw", "step", "op", "error", "message", "line", "source");
+
+    public static IEnumerable<Batch> ToBatches(IReadOnlyList<Rejection> rejections, string source, int batchSize, long sequence)
+    {
+        Batch? current = null;
+        foreach (var r in rejections)
+        {
+            var schema = r.Record is null ? WithRaw : WithRecord;
+            if (current is not null && (current.IsFull || !ReferenceEquals(current.Schema, schema)))
+            {
+                yield return current;
+                current = null;
+            }
+            current ??= new Batch(schema, batchSize) { Sequence = sequence };
+            var row = current.AddRow(r.Line);
+            row[0] = r.Record is null ? Value.FromString(r.Raw) : Value.FromMap(new MapValue(r.Record.Schema, r.Record.Values.ToArray()));
+            row[1] = r.Step is int step ? Value.FromInt(step) : Value.Null;
+            row[2] = Value.FromString(r.Op ?? "source");
+            row[3] = Value.FromString(r.Error);
+            row[4] = Value.FromString(r.Message);
+            row[5] = r.Line > 0 ? Value.FromInt(r.Line) : Value.Null;
+            row[6] = Value.FromString(source);
+        }
+        if (current is not null) yield return current;
+    }
+
+    /// <summary>One line for messages: "line 17, step 1 (derive): total: ...".</summary>
+    public static string Describe(Rejection r)
+    {
+        string where = r.Line > 0 ? $"line {r.Line}" : "a record";
+        where += r.Step is int step ? $", step {step} ({r.Op})" : r.Op is null or "source" ? "" : $", {r.Op}";
+        return $"{where}: {r.Message}";
+    }
+}

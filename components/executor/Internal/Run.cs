@@ -1,0 +1,360 @@
+using System.Threading.Channels;
+using Ocht.Expressions;
+using Ocht.Model;
+using Ocht.Transforms;
+using Ocht.Values;
+
+namespace Ocht.Executor;
+
+/// <summary>
+/// One run of a plan: three stages joined by bounded channels (read → transform → write), so input
+/// parsing, transforming and output formatting overlap and memory stays bounded. Acknowledgements go
+/// back to the source only once every sink has durably taken the records; a failed or cancelled run
+/// aborts every sink, so nothing is committed.
+/// </summary>
+internal sealed class Run(PipelinePlan plan, RunEnvironment env)
+{
+    private const int ChannelCapacity = 4;
+
+    private readonly RunProgress _progress = new();
+    private readonly List<SinkSlot> _sinks = new();
+    private readonly CancellationTokenSource _enough = new();
+    private ISource? _source;
+    private ISink? _deadLetter;
+    private StepChain? _chain;
+    private RunFailure? _failure;
+    private CancellationTokenSource? _abort;
+    private long _read, _sourceRecords, _sourceRejected, _written, _routingDropped, _sinkRejected, _rejected;
+    private long _lastSequence;
+
+    private sealed class SinkSlot(SinkPlan plan, ISink sink)
+    {
+        public SinkPlan Plan { get; } = plan;
+        public ISink Sink { get; } = sink;
+        public long Written, Rejected;
+    }
+
+    private sealed class WorkItem(long sequence)
+    {
+        public long Sequence { get; } = sequence;
+        public List<Batch> Batches { get; } = new();
+        public List<Rejection> Rejections { get; } = new();
+    }
+
+    private string SourceName => plan.Source.Describe();
+
+    public async Task<RunReport> ExecuteAsync(CancellationToken abort, CancellationToken stop)
+    {
+        long started = env.Clock.GetTimestamp();
+        using var abortCts = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        using var stopCts = CancellationTokenSource.CreateLinkedTokenSource(stop, abortCts.Token, _enough.Token);
+        _abort = abortCts;
+        env.Observer.Started(plan.Name, env.RunId, _progress);
+        RunReport report;
+        try
+        {
+            await OpenAsync(abortCts.Token);
+            var toTransform = Channel.CreateBounded<Batch>(new BoundedChannelOptions(ChannelCapacity) { SingleReader = true, SingleWriter = true });
+            var toWrite = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(ChannelCapacity) { SingleReader = true, SingleWriter = true });
+            await Task.WhenAll(
+                Stage(() => ReadAsync(toTransform.Writer, stopCts.Token, abortCts.Token), e => toTransform.Writer.TryComplete(e)),
+                Stage(() => TransformAsync(toTransform.Reader, toWrite.Writer, abortCts.Token), e => toWrite.Writer.TryComplete(e)),
+                Stage(() => WriteAsync(toWrite.Reader, abortCts.Token), _ => { }));
+            if (_failure is not null) throw _failure;
+            if (abort.IsCancellationRequested) throw Cancelled();
+            CheckBalance();
+            foreach (var slot in _sinks) await slot.Sink.CommitAsync(abortCts.Token);
+            if (_deadLetter is not null) await _deadLetter.CommitAsync(abortCts.Token);
+            await _source!.AcknowledgeAsync(_lastSequence, abortCts.Token);
+            report = Report(RunStatus.Succeeded, null, started);
+        }
+        catch (Exception e)
+        {
+            var failure = _failure ?? Classify(e);
+            await AbortSinksAsync();
+            report = Report(RunStatus.Failed, new RunError(failure.Kind, plan.Secrets.Redact(failure.Message)), started);
+        }
+        finally
+        {
+            await DisposeAsync();
+        }
+        env.Observer.Finished(report);
+        return report;
+    }
+
+    private async Task OpenAsync(CancellationToken cancellation)
+    {
+        var sourceContext = new SourceContext(plan.Name, plan.Options.BatchSize, env.Clock);
+        var sinkContext = new SinkContext(plan.Name, plan.Options.BatchSize, env.Clock);
+        var resources = await LookupTables.ResourcesAsync(plan, env, sourceContext, cancellation);
+        _chain = new StepChain(plan.Steps, resources, env.Clock);
+        _source = plan.Source.Connector.OpenSource(plan.Source, sourceContext);
+        foreach (var sink in plan.Sinks)
+            _sinks.Add(new SinkSlot(sink, sink.Target.Connector.OpenSink(sink.Target, sinkContext)));
+        if (plan.OnError.DeadLetter is { } dl)
+            _deadLetter = dl.Connector.OpenSink(dl, sinkContext);
+    }
+
+    /// <summary>Runs a stage on the thread pool; a failure fails the run, cancels the other stages
+    /// and completes the stage's output channel so its reader ends too.</summary>
+    private Task Stage(Func<Task> body, Action<Exception?> complete) => Task.Run(async () =>
+    {
+        try
+        {
+            await body();
+            complete(null);
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            complete(e);
+        }
+    });
+
+    private void Fail(Exception e)
+    {
+        if (e is OperationCanceledException && _failure is not null) return;
+        Interlocked.CompareExchange(ref _failure, Classify(e), null);
+        _abort!.Cancel();
+    }
+
+    private static RunFailure Classify(Exception e) => e switch
+    {
+        RunFailure f => f,
+        ChannelClosedException { InnerException: { } inner } => Classify(inner),
+        OperationCanceledException => Cancelled(),
+        IOException or UnauthorizedAccessException => new RunFailure(RunFailure.Kinds.Io, e.Message, e),
+        _ => new RunFailure(RunFailure.Kinds.Internal, $"{e.GetType().Name}: {e.Message}", e),
+    };
+
+    private static RunFailure Cancelled() => new(RunFailure.Kinds.Cancelled, "the run was cancelled; nothing was committed");
+
+    private async Task ReadAsync(ChannelWriter<Batch> output, CancellationToken stop, CancellationToken abort)
+    {
+        while (true)
+        {
+            Batch? batch;
+            try
+            {
+                batch = await _source!.ReadAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
+            {
+                break;
+            }
+            if (batch is null) break;
+            long rejected = batch.Rejections?.Count ?? 0;
+            _sourceRecords += batch.Count;
+            _sourceRejected += rejected;
+            _read += batch.Count + rejected;
+            _progress.AddRead(batch.Count + rejected);
+            await output.WriteAsync(batch, abort);
+            if (stop.IsCancellationRequested) break;
+        }
+    }
+
+    private async Task TransformAsync(ChannelReader<Batch> input, ChannelWriter<WorkItem> output, CancellationToken abort)
+    {
+        var chain = _chain!;
+        var into = new ChainOutput();
+        long sequence = 0;
+        await foreach (var batch in input.ReadAllAsync(abort))
+        {
+            sequence = batch.Sequence;
+            var item = new WorkItem(sequence);
+            if (batch.Rejections is { } sourceRejections) item.Rejections.AddRange(sourceRejections);
+            into.Clear();
+            chain.Push(batch, into);
+            _progress.AddProcessed(batch.Count);
+            item.Batches.AddRange(into.Batches);
+            item.Rejections.AddRange(into.Rejections);
+            if (chain.Satisfied) _enough.Cancel();
+            await output.WriteAsync(item, abort);
+        }
+        into.Clear();
+        foreach (var _ in chain.Complete(into))
+        {
+            await output.WriteAsync(Take(into, sequence), abort);
+        }
+        if (into.Batches.Count > 0 || into.Rejections.Count > 0)
+            await output.WriteAsync(Take(into, sequence), abort);
+    }
+
+    private static WorkItem Take(ChainOutput into, long sequence)
+    {
+        var item = new WorkItem(sequence);
+        item.Batches.AddRange(into.Batches);
+        item.Rejections.AddRange(into.Rejections);
+        into.Clear();
+        return item;
+    }
+
+    private async Task WriteAsync(ChannelReader<WorkItem> input, CancellationToken abort)
+    {
+        await foreach (var item in input.ReadAllAsync(abort))
+        {
+            long pushed = 0;
+            foreach (var batch in item.Batches)
+            {
+                if (batch.Count == 0) continue;
+                pushed += await PushAsync(batch, item.Rejections, abort);
+            }
+            if (item.Rejections.Count > 0) await RejectAsync(item.Rejections, item.Sequence, abort);
+            _lastSequence = Math.Max(_lastSequence, item.Sequence);
+            if (await FlushAsync(abort)) await _source!.AcknowledgeAsync(item.Sequence, abort);
+            if (pushed > 0) env.Observer.BatchPushed(plan.Name, env.RunId, pushed, item.Sequence);
+        }
+    }
+
+    /// <summary>Routes a batch to the sinks whose "when" holds and writes it; returns records written.</summary>
+    private async Task<long> PushAsync(Batch batch, List<Rejection> rejections, CancellationToken abort)
+    {
+        var routes = Route(batch, rejections, out long routed, out long unrouted);
+        long rejectedHere = 0;
+        for (int s = 0; s < _sinks.Count; s++)
+        {
+            var part = routes?[s] ?? batch;
+            if (part.Count == 0) continue;
+            int before = rejections.Count;
+            await _sinks[s].Sink.WriteAsync(part, rejections, abort);
+            long refused = rejections.Count - before;
+            _sinks[s].Rejected += refused;
+            _sinks[s].Written += part.Count - refused;
+            rejectedHere = Math.Max(rejectedHere, refused);
+        }
+        // A record refused by a sink counts once as rejected, whatever other sinks did with it.
+        _sinkRejected += rejectedHere;
+        _routingDropped += unrouted;
+        long written = routed - rejectedHere;
+        _written += written;
+        _progress.AddWritten(written);
+        return written;
+    }
+
+    /// <summary>Per-sink sub-batches when some sink has "when"; null when every sink takes everything.</summary>
+    private Batch[]? Route(Batch batch, List<Rejection> rejections, out long routed, out long unrouted)
+    {
+        unrouted = 0;
+        routed = batch.Count;
+        if (_sinks.TrueForAll(s => s.Plan.When is null)) return null;
+        var parts = _sinks.Select(_ => new Batch(batch.Schema, batch.Count) { Sequence = batch.Sequence }).ToArray();
+        var takes = new bool[_sinks.Count];
+        routed = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var row = Row.Of(batch, i);
+            bool any = false;
+            try
+            {
+                for (int s = 0; s < _sinks.Count; s++)
+                {
+                    takes[s] = _sinks[s].Plan.When?.IsTrue(row) ?? true;
+                    any |= takes[s];
+                }
+            }
+            catch (EvalException e)
+            {
+                rejections.Add(new Rejection(e.Kind, $"sink \"when\": {e.Message}", batch.LineOf(i), batch.GetRecord(i), null, null, "sink"));
+                _sinkRejected++;
+                continue;
+            }
+            if (!any) { unrouted++; continue; }
+            routed++;
+            for (int s = 0; s < _sinks.Count; s++)
+                if (takes[s]) parts[s].AddRow(batch.Row(i), batch.LineOf(i));
+        }
+        return parts;
+    }
+
+    private async Task RejectAsync(List<Rejection> rejections, long sequence, CancellationToken abort)
+    {
+        var policy = plan.OnError;
+        foreach (var r in rejections)
+        {
+            _rejected++;
+            _progress.AddRejected(1);
+            if (policy.Mode == ErrorMode.Fail)
+                throw new RunFailure(r.Error, DeadLetters.Describe(r));
+            if (policy.Max is long max && _rejected > max)
+                throw new RunFailure(RunFailure.Kinds.TooManyRejections,
+                    $"{_rejected} records were rejected, more than on_error.max ({max}); the last: {DeadLetters.Describe(r)}");
+        }
+        if (_deadLetter is not null)
+        {
+            var ignored = new List<Rejection>();
+            foreach (var batch in DeadLetters.ToBatches(rejections, SourceName, plan.Options.BatchSize, sequence))
+            {
+                await _deadLetter.WriteAsync(batch, ignored, abort);
+                if (ignored.Count > 0)
+                    throw new RunFailure(RunFailure.Kinds.Io, $"the dead-letter sink refused a dead letter: {ignored[0].Message}");
+            }
+        }
+    }
+
+    private async Task<bool> FlushAsync(CancellationToken abort)
+    {
+        bool durable = true;
+        foreach (var slot in _sinks) durable &= await slot.Sink.FlushAsync(abort);
+        if (_deadLetter is not null) durable &= await _deadLetter.FlushAsync(abort);
+        return durable;
+    }
+
+    /// <summary>§6: every run checks that its counts balance; a run that does not is a bug and commits nothing.</summary>
+    private void CheckBalance()
+    {
+        var problems = new List<string>();
+        var counters = _chain!.Counters;
+        foreach (var c in counters)
+            if (c.Imbalance() is { } p) problems.Add(p);
+        long into = _sourceRecords;
+        foreach (var c in counters)
+        {
+            if (c.In != into) problems.Add($"step {c.Index} ({c.Op}) received {c.In} records but {into} were passed to it");
+            into = c.Out;
+        }
+        if (into != _written + _routingDropped + _sinkRejected)
+            problems.Add($"{into} records reached the sinks but written {_written} + unrouted {_routingDropped} + refused {_sinkRejected} differ");
+        if (_read != _sourceRecords + _sourceRejected)
+            problems.Add($"read {_read} != records {_sourceRecords} + unreadable {_sourceRejected}");
+        if (problems.Count > 0)
+            throw new RunFailure(RunFailure.Kinds.Accounting, "internal error: the record counts do not balance, so nothing was committed: " + string.Join("; ", problems));
+    }
+
+    private RunReport Report(RunStatus status, RunError? error, long started)
+    {
+        var counters = _chain?.Counters ?? [];
+        long dropped = _routingDropped, rejected = _sourceRejected + _sinkRejected;
+        foreach (var c in counters)
+        {
+            dropped += c.Dropped;
+            rejected += c.Rejected;
+        }
+        var steps = counters.Select(c => c.ToReport(env.Clock.TimestampFrequency)).ToArray();
+        var sinks = _sinks.Select(s => new SinkReport(s.Plan.Target.Describe(), s.Written, s.Rejected)).ToArray();
+        long duration = (long)env.Clock.GetElapsedTime(started).TotalMilliseconds;
+        return new RunReport(plan.Name, env.RunId, status, new RecordCounts(_read, _written, dropped, rejected), steps, sinks, duration, error);
+    }
+
+    private async Task AbortSinksAsync()
+    {
+        foreach (var slot in _sinks)
+        {
+            try { await slot.Sink.AbortAsync(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        if (_deadLetter is not null)
+        {
+            try { await _deadLetter.AbortAsync(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    private async Task DisposeAsync()
+    {
+        _chain?.Dispose();
+        if (_source is not null) await _source.DisposeAsync();
+        foreach (var slot in _sinks) await slot.Sink.DisposeAsync();
+        if (_deadLetter is not null) await _deadLetter.DisposeAsync();
+        _enough.Dispose();
+    }
+}

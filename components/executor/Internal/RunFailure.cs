@@ -1,0 +1,16 @@
+namespace Ocht.Executor;
+
+/// <summary>Ends a run: the kind goes into the summary's error, the message to the user.</summary>
+internal sealed class RunFailure(string kind, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public string Kind { get; } = kind;
+
+    public static class Kinds
+    {
+        public const string Cancelled = "cancelled";
+        public const string TooManyRejections = "too-many-rejections";
+        public const string Io = "io-error";
+        public const string Accounting = "accounting-error";
+        public const string Internal = "internal-error";
+    }
+}

@@ -1,0 +1,95 @@
+using Ocht.Values;
+
+namespace Ocht.Expressions;
+
+/// <summary>Two-operand comparison without the argument buffer (the most common filter shape).</summary>
+internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : Evaluator
+{
+    public override Value Eval(in Row row)
+    {
+        var a = left.Eval(row);
+        var b = right.Eval(row);
+        if (a.Kind == b.Kind && a.Kind is ValueKind.Int or ValueKind.String)
+        {
+            int c = a.Kind == ValueKind.Int ? a.AsInt.CompareTo(b.AsInt) : ValueOrder.CompareText(a.AsString, b.AsString);
+            return Value.FromBool(Holds(c));
+        }
+        try
+        {
+            return Comparisons.Apply(op, a, b);
+        }
+        catch (EvalException e) when (e.Operand is int i && (i == 0 ? left : right).Field is { } field && e.Field is null)
+        {
+            throw e.WithField(field);
+        }
+    }
+
+    private bool Holds(int c) => op switch
+    {
+        "=" => c == 0,
+        "!=" => c != 0,
+        "<" => c < 0,
+        "<=" => c <= 0,
+        ">" => c > 0,
+        _ => c >= 0,
+    };
+}
+
+/// <summary>Two-operand arithmetic with null propagation and text coercion.</summary>
+internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right) : Evaluator
+{
+    public override Value Eval(in Row row)
+    {
+        var a = left.Eval(row);
+        if (a.IsNull) return a;
+        var b = right.Eval(row);
+        if (b.IsNull) return b;
+        try
+        {
+            if (!a.IsNumber) a = Numbers.Coerce(a, op, 0);
+            if (!b.IsNumber) b = Numbers.Coerce(b, op, 1);
+            return op switch
+            {
+                "+" => Numbers.Add(a, b),
+                "-" => Numbers.Subtract(a, b),
+                "*" => Numbers.Multiply(a, b),
+                "/" => Numbers.Divide(a, b),
+                _ => Numbers.Remainder(a, b),
+            };
+        }
+        catch (EvalException e) when (e.Operand is int i && (i == 0 ? left : right).Field is { } field && e.Field is null)
+        {
+            throw e.WithField(field);
+        }
+    }
+}
+
+/// <summary>Lazy forms: and, or, if, coalesce evaluate arguments only as far as needed.</summary>
+internal sealed class LazyEval(FunctionDef function, Evaluator[] args) : Evaluator
+{
+    public override Value Eval(in Row row)
+    {
+        var source = new RowArgs(args, row);
+        return LazyForms.Eval(function.Spec.Name, ref source);
+    }
+
+    private readonly ref struct RowArgs(Evaluator[] args, Row row) : LazyForms.IArgs
+    {
+        private readonly Row _row = row;
+        public int Count => args.Length;
+        public Value Get(int i) => args[i].Eval(_row);
+        public string? FieldOf(int i) => args[i].Field;
+    }
+}
+
+/// <summary>["matches", s, "literal pattern"]: the regex is built once, at compile time.</summary>
+internal sealed class MatchesEval(Evaluator text, System.Text.RegularExpressions.Regex regex) : Evaluator
+{
+    public override Value Eval(in Row row)
+    {
+        var s = text.Eval(row);
+        if (s.IsNull) return s;
+        try { return Text.Matches(Text.Of(s), regex); }
+        catch (EvalException e) when (text.Field is { } field) { throw e.WithField(field); }
+    }
+}

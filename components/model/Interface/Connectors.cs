@@ -1,0 +1,84 @@
+using Ocht.Document;
+using Ocht.Expressions;
+using Ocht.Values;
+
+namespace Ocht.Model;
+
+/// <summary>A connector's validated configuration, where it appears in the document.</summary>
+public sealed class ConnectorConfig(IConnector connector, DocNode node, Roles role, string baseDirectory, Secrets secrets)
+{
+    public IConnector Connector { get; } = connector;
+    public string Name => Connector.Spec.Name;
+    public DocNode Node { get; } = node;
+    public Roles Role { get; } = role;
+    public Options Options { get; } = new(node, connector.Spec);
+    /// <summary>Directory of the pipeline file: relative paths resolve against it (§1).</summary>
+    public string BaseDirectory { get; } = baseDirectory;
+    public Secrets Secrets { get; } = secrets;
+
+    /// <summary>How dead letters and messages name this connector, e.g. "csv:orders.csv" (secrets redacted).</summary>
+    public string Describe() => Secrets.Redact(Connector.Describe(this));
+}
+
+/// <summary>
+/// A connector (§5): one registration describes it (spec), checks its configuration cheaply and
+/// without side effects, and opens sources and sinks for runs.
+/// </summary>
+public interface IConnector
+{
+    ComponentSpec Spec { get; }
+
+    /// <summary>Checks beyond the option shapes (combinations, values); no I/O with side effects.</summary>
+    void Validate(ConnectorConfig config, Diagnostics diagnostics);
+
+    /// <summary>The fields a source will produce if it can tell cheaply (a CSV header); unknown otherwise.</summary>
+    FieldScope Probe(ConnectorConfig config);
+
+    /// <summary>A short name for messages and dead letters, e.g. "csv:orders.csv".</summary>
+    string Describe(ConnectorConfig config);
+
+    ISource OpenSource(ConnectorConfig config, SourceContext context);
+
+    ISink OpenSink(ConnectorConfig config, SinkContext context);
+}
+
+/// <summary>What a source gets from the run.</summary>
+public sealed record SourceContext(string Pipeline, int BatchSize, TimeProvider Clock);
+
+/// <summary>What a sink gets from the run.</summary>
+public sealed record SinkContext(string Pipeline, int BatchSize, TimeProvider Clock);
+
+/// <summary>
+/// Pull side of a connector. Batches carry increasing <see cref="Batch.Sequence"/> numbers; the
+/// executor acknowledges a sequence only when every sink has durably taken all records up to it,
+/// so a source that commits positions (Kafka offsets, checkpoints) commits on acknowledgement only.
+/// </summary>
+public interface ISource : IAsyncDisposable
+{
+    /// <summary>The next batch, or null at the end of a bounded input. Unbounded sources wait for data;
+    /// cancellation means "stop pulling" and ends the input.</summary>
+    ValueTask<Batch?> ReadAsync(CancellationToken cancellation);
+
+    /// <summary>Every record of batches up to <paramref name="sequence"/> is durably written.</summary>
+    ValueTask AcknowledgeAsync(long sequence, CancellationToken cancellation);
+}
+
+/// <summary>
+/// Push side of a connector. A run writes batches, flushes at checkpoints, and finally commits
+/// (publishes) or aborts (discards): a failed or cancelled run leaves no partial output.
+/// </summary>
+public interface ISink : IAsyncDisposable
+{
+    /// <summary>Writes a batch. Records the sink cannot take are added to <paramref name="rejected"/> (with their reason), not lost.</summary>
+    ValueTask WriteAsync(Batch batch, ICollection<Rejection> rejected, CancellationToken cancellation);
+
+    /// <summary>Makes what was written durable where the sink can; true when it is (a database
+    /// commit), false when durability comes only with <see cref="CommitAsync"/> (a file renamed into place).</summary>
+    ValueTask<bool> FlushAsync(CancellationToken cancellation);
+
+    /// <summary>The run succeeded: publish everything.</summary>
+    ValueTask CommitAsync(CancellationToken cancellation);
+
+    /// <summary>The run failed or was cancelled: discard what was not yet durable.</summary>
+    ValueTask AbortAsync();
+}

@@ -1,0 +1,11 @@
+using Ocht.Transforms;
+
+namespace Ocht.Spill;
+
+/// <summary>The spill brick: where sorts put runs that do not fit in memory.</summary>
+public static class SpillStores
+{
+    /// <summary>Runs in a private directory under <paramref name="root"/> (default: the system temp
+    /// directory), deleted with everything in it when the store is disposed — after the run, also on failure.</summary>
+    public static Func<ISpillStore> TempFiles(string? root = null) => () => new TempFileSpillStore(root ?? Path.GetTempPath());
+}

@@ -1,0 +1,145 @@
+using Ocht.Values;
+
+namespace Ocht.Transforms;
+
+/// <summary>
+/// The binary form of sorted rows in a spill run: each row carries its schema id, source line,
+/// input position, sort keys and cells. Schemas are written once per run, before their first row.
+/// </summary>
+internal sealed class RunWriter : IDisposable
+{
+    private readonly BinaryWriter _out;
+    private readonly Dictionary<Schema, int> _schemas = new(ReferenceEqualityComparer.Instance);
+
+    public RunWriter(Stream stream) => _out = new BinaryWriter(new BufferedStream(stream, 1 << 16));
+
+    public void Write(Schema schema, long line, long position, ReadOnlySpan<Value> keys, ReadOnlySpan<Value> cells)
+    {
+        if (!_schemas.TryGetValue(schema, out int id))
+        {
+            id = _schemas.Count;
+            _schemas.Add(schema, id);
+            _out.Write((byte)1);
+            _out.Write7BitEncodedInt(schema.Width);
+            foreach (var name in schema.Names) _out.Write(name);
+        }
+        _out.Write((byte)2);
+        _out.Write7BitEncodedInt(id);
+        _out.Write7BitEncodedInt64(line);
+        _out.Write7BitEncodedInt64(position);
+        foreach (var k in keys) WriteValue(k);
+        foreach (var c in cells) WriteValue(c);
+    }
+
+    private void WriteValue(in Value v)
+    {
+        _out.Write((byte)v.Kind);
+        switch (v.Kind)
+        {
+            case ValueKind.Null: break;
+            case ValueKind.Bool: _out.Write(v.AsBool); break;
+            case ValueKind.Int: _out.Write7BitEncodedInt64(v.AsInt); break;
+            case ValueKind.Decimal: _out.Write(v.AsDecimal); break;
+            case ValueKind.Float: _out.Write(v.AsFloat); break;
+            case ValueKind.String: _out.Write(v.AsString); break;
+            case ValueKind.Timestamp: _out.Write(v.TimestampTicks); break;
+            case ValueKind.List:
+                _out.Write7BitEncodedInt(v.AsList.Length);
+                foreach (var item in v.AsList) WriteValue(item);
+                break;
+            default:
+                {
+                    var map = v.AsMap;
+                    _out.Write7BitEncodedInt(map.Count);
+                    for (int i = 0; i < map.Count; i++)
+                    {
+                        _out.Write(map.Keys[i]);
+                        WriteValue(map.Values[i]);
+                    }
+                    break;
+                }
+        }
+    }
+
+    public void Dispose() => _out.Dispose();
+}
+
+/// <summary>Reads a run row by row; <see cref="Current"/> is valid until the next <see cref="MoveNext"/>.</summary>
+internal sealed class RunReader : IDisposable
+{
+    private readonly BinaryReader _in;
+    private readonly List<Schema> _schemas = new();
+    private readonly SchemaCache _mapKeys = new();
+
+    public RunReader(Stream stream, int keyCount)
+    {
+        _in = new BinaryReader(new BufferedStream(stream, 1 << 16));
+        Keys = new Value[keyCount];
+    }
+
+    public Schema Schema { get; private set; } = Schema.Empty;
+    public long Line { get; private set; }
+    public long Position { get; private set; }
+    public Value[] Keys { get; }
+    public Value[] Cells { get; private set; } = [];
+
+    public bool MoveNext()
+    {
+        while (true)
+        {
+            int tag = _in.BaseStream.ReadByte();
+            if (tag < 0) return false;
+            if (tag == 1)
+            {
+                int width = _in.Read7BitEncodedInt();
+                var names = new string[width];
+                for (int i = 0; i < width; i++) names[i] = _in.ReadString();
+                _schemas.Add(Schema.Of(names));
+                continue;
+            }
+            Schema = _schemas[_in.Read7BitEncodedInt()];
+            Line = _in.Read7BitEncodedInt64();
+            Position = _in.Read7BitEncodedInt64();
+            for (int k = 0; k < Keys.Length; k++) Keys[k] = ReadValue();
+            if (Cells.Length != Schema.Width) Cells = new Value[Schema.Width];
+            for (int c = 0; c < Cells.Length; c++) Cells[c] = ReadValue();
+            return true;
+        }
+    }
+
+    private Value ReadValue()
+    {
+        var kind = (ValueKind)_in.ReadByte();
+        switch (kind)
+        {
+            case ValueKind.Null: return Value.Null;
+            case ValueKind.Bool: return Value.FromBool(_in.ReadBoolean());
+            case ValueKind.Int: return Value.FromInt(_in.Read7BitEncodedInt64());
+            case ValueKind.Decimal: return Value.FromDecimal(_in.ReadDecimal());
+            case ValueKind.Float: return Value.FromFloat(_in.ReadDouble());
+            case ValueKind.String: return Value.FromString(_in.ReadString());
+            case ValueKind.Timestamp: return Value.FromTimestampTicks(_in.ReadInt64());
+            case ValueKind.List:
+                {
+                    var items = new Value[_in.Read7BitEncodedInt()];
+                    for (int i = 0; i < items.Length; i++) items[i] = ReadValue();
+                    return Value.FromList(items);
+                }
+            case ValueKind.Map:
+                {
+                    int count = _in.Read7BitEncodedInt();
+                    var names = new string[count];
+                    var values = new Value[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        names[i] = _in.ReadString();
+                        values[i] = ReadValue();
+                    }
+                    return Value.FromMap(new MapValue(_mapKeys.Get(names), values));
+                }
+            default: throw new InvalidDataException($"corrupt spill run: value tag {(byte)kind}");
+        }
+    }
+
+    public void Dispose() => _in.Dispose();
+}

@@ -1,0 +1,78 @@
+using Ocht.Document;
+using Ocht.Expressions;
+
+namespace Ocht.Transforms;
+
+/// <summary>What compiling a step needs: its node, index, input scope and the surroundings.</summary>
+internal sealed record StepSource(int Index, DocNode Node, Options Options, FieldScope Input, StepCompileContext Context, Diagnostics Diagnostics)
+{
+    public string Op => Options.Spec.Name;
+
+    public DocNode At(string option) => Node[option] ?? Node;
+
+    public StepDefinition Define(FieldScope output, StepTraits traits, string summary,
+        Func<StepDefinition, StepResources, StepRunner> factory, DocNode? table = null) =>
+        new(Index, Op, Node, Input, output, traits, summary, factory, table);
+}
+
+/// <summary>The registry of steps: one registration per step, with its spec and compiler.</summary>
+internal static class StepCatalog
+{
+    private delegate StepDefinition? Compiler(StepSource source);
+
+    private static readonly List<(ComponentSpec Spec, Compiler Compile)> Registered = new();
+
+    public static IReadOnlyList<ComponentSpec> Specs { get; }
+
+    static StepCatalog()
+    {
+        Register(FilterStep.Spec, FilterStep.Compile);
+        Register(DeriveStep.Spec, DeriveStep.Compile);
+        Register(SelectStep.Spec, SelectStep.Compile);
+        Register(DropStep.Spec, DropStep.Compile);
+        Register(RenameStep.Spec, RenameStep.Compile);
+        Register(CastStep.Spec, CastStep.Compile);
+        Register(DedupeStep.Spec, DedupeStep.Compile);
+        Register(LimitStep.Spec, LimitStep.Compile);
+        Register(SortStep.Spec, SortStep.Compile);
+        Register(AggregateStep.Spec, AggregateStep.Compile);
+        Register(LookupStep.Spec, LookupStep.Compile);
+        Specs = Registered.Select(r => r.Spec).ToArray();
+    }
+
+    private static void Register(ComponentSpec spec, Compiler compile) => Registered.Add((spec, compile));
+
+    public static StepDefinition? Compile(int index, DocNode node, FieldScope input, StepCompileContext context, Diagnostics d, out FieldScope output)
+    {
+        output = FieldScope.Unknown;
+        if (!node.IsObject)
+        {
+            d.Add(node, $"a step is an object like {{\"op\": \"filter\", ...}}, found {node.Describe()}");
+            return null;
+        }
+        var opNode = node["op"];
+        if (opNode is null)
+        {
+            d.Add(node, $"a step needs \"op\" (one of {string.Join(", ", Specs.Select(s => s.Name))})");
+            return null;
+        }
+        if (!opNode.IsString)
+        {
+            d.Add(opNode, $"\"op\" must be a step name, found {opNode.Describe()}");
+            return null;
+        }
+        var entry = Registered.FirstOrDefault(r => r.Spec.Name == opNode.Text);
+        if (entry.Spec is null)
+        {
+            d.Add(opNode, $"unknown operator \"{opNode.Text}\"{Suggest.Hint(opNode.Text!, Specs.Select(s => s.Name))}");
+            return null;
+        }
+        int before = d.Count;
+        SpecValidator.Check(node, entry.Spec, Roles.Both, d, ["op"]);
+        if (d.Count > before) return null;
+        var definition = entry.Compile(new StepSource(index, node, new Options(node, entry.Spec), input, context, d));
+        if (definition is null || d.Count > before) return null;
+        output = definition.Output;
+        return definition;
+    }
+}

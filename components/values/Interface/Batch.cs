@@ -1,0 +1,150 @@
+namespace Ocht.Values;
+
+/// <summary>
+/// A run of records that share one <see cref="Schema"/>, stored row-major in one cell array so a
+/// batch costs a handful of allocations, not a few per record. A batch has one owner at a time
+/// (the stage working on it), which may change it in place.
+/// </summary>
+public sealed class Batch
+{
+    private Value[] _cells;
+    private long[] _lines;
+
+    public Batch(Schema schema, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        Schema = schema;
+        _cells = new Value[Math.Max(1, capacity) * schema.Width];
+        _lines = new long[Math.Max(1, capacity)];
+    }
+
+    public Schema Schema { get; private set; }
+    public int Width => Schema.Width;
+    public int Count { get; private set; }
+    public int Capacity => _lines.Length;
+    public bool IsFull => Count == _lines.Length;
+
+    /// <summary>Source progress this batch carries: once it is durably written, the source may treat
+    /// everything up to this sequence number as done.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Records the source could not turn into records (parse errors), in source order.</summary>
+    public List<Rejection>? Rejections { get; private set; }
+
+    /// <summary>The 1-based physical source line of each row (0 when unknown).</summary>
+    public ReadOnlySpan<long> Lines => _lines.AsSpan(0, Count);
+
+    public long LineOf(int row) => _lines[row];
+
+    public ReadOnlySpan<Value> Row(int row) => _cells.AsSpan(row * Schema.Width, Schema.Width);
+
+    /// <summary>The row's cells for in-place updates by the batch's owner.</summary>
+    public Span<Value> RowForUpdate(int row) => _cells.AsSpan(row * Schema.Width, Schema.Width);
+
+    public Value this[int row, int field] => _cells[row * Schema.Width + field];
+
+    /// <summary>Appends a row and returns its cells to fill (all null).</summary>
+    public Span<Value> AddRow(long line)
+    {
+        if (Count == _lines.Length) Grow();
+        _lines[Count] = line;
+        var row = _cells.AsSpan(Count * Schema.Width, Schema.Width);
+        row.Clear();
+        Count++;
+        return row;
+    }
+
+    public void AddRow(ReadOnlySpan<Value> values, long line)
+    {
+        if (values.Length != Schema.Width)
+            throw new ArgumentException($"row has {values.Length} values, schema has {Schema.Width} fields");
+        values.CopyTo(AddRow(line));
+    }
+
+    /// <summary>Removes the last row (a reader that started a row and then found it malformed).</summary>
+    public void RemoveLastRow()
+    {
+        if (Count == 0) throw new InvalidOperationException("batch is empty");
+        Count--;
+        _cells.AsSpan(Count * Schema.Width, Schema.Width).Clear();
+    }
+
+    public void AddRejection(Rejection rejection) => (Rejections ??= []).Add(rejection);
+
+    /// <summary>Keeps only rows whose flag is set, preserving order (filter, rejections).</summary>
+    public void Compact(ReadOnlySpan<bool> keep)
+    {
+        int width = Schema.Width, write = 0;
+        for (int read = 0; read < Count; read++)
+        {
+            if (!keep[read]) continue;
+            if (write != read)
+            {
+                _cells.AsSpan(read * width, width).CopyTo(_cells.AsSpan(write * width, width));
+                _lines[write] = _lines[read];
+            }
+            write++;
+        }
+        _cells.AsSpan(write * width, (Count - write) * width).Clear();
+        Count = write;
+    }
+
+    /// <summary>Drops rows from <paramref name="count"/> on (limit).</summary>
+    public void Truncate(int count)
+    {
+        if (count >= Count) return;
+        _cells.AsSpan(count * Schema.Width, (Count - count) * Schema.Width).Clear();
+        Count = count;
+    }
+
+    /// <summary>Replaces the schema and cells wholesale (projections that rebuild rows).</summary>
+    public void Reshape(Schema schema, Value[] cells)
+    {
+        if (cells.Length < Count * schema.Width)
+            throw new ArgumentException("cell array too small for the batch");
+        Schema = schema;
+        _cells = cells;
+    }
+
+    /// <summary>Renames fields without touching cells (same width, same positions).</summary>
+    public void Relabel(Schema schema)
+    {
+        if (schema.Width != Schema.Width) throw new ArgumentException("relabel must keep the width");
+        Schema = schema;
+    }
+
+    public Record GetRecord(int row) => new(Schema, Row(row).ToArray());
+
+    public IEnumerable<Record> Records()
+    {
+        for (int i = 0; i < Count; i++)
+            yield return GetRecord(i);
+    }
+
+    /// <summary>Groups records into batches of at most <paramref name="batchSize"/>, cutting where the schema changes.</summary>
+    public static IEnumerable<Batch> FromRecords(IEnumerable<Record> records, int batchSize = 4096, long firstLine = 0)
+    {
+        Batch? current = null;
+        long line = firstLine;
+        foreach (var record in records)
+        {
+            if (current is not null && (current.IsFull || !current.Schema.SameFields(record.Schema)))
+            {
+                yield return current;
+                current = null;
+            }
+            current ??= new Batch(record.Schema, batchSize);
+            current.AddRow(record.Values, firstLine == 0 ? 0 : line);
+            line++;
+        }
+        if (current is not null)
+            yield return current;
+    }
+
+    private void Grow()
+    {
+        int capacity = _lines.Length * 2;
+        Array.Resize(ref _lines, capacity);
+        Array.Resize(ref _cells, capacity * Schema.Width);
+    }
+}

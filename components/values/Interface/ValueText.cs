@@ -1,0 +1,342 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+
+namespace Ocht.Values;
+
+/// <summary>
+/// Text forms of values (pipeline-v1 §2): numbers in invariant culture and never with an exponent
+/// for int and decimal; timestamps as ISO-8601 UTC with "Z"; lists and maps as JSON.
+/// Parsing accepts what a user would type in a CSV cell or a string literal.
+/// </summary>
+public static class ValueText
+{
+    /// <summary>Longest UTF-8 text of a scalar (non-string, non-container) value.</summary>
+    public const int MaxScalarUtf8Length = 64;
+
+    public static string Format(in Value v) => v.Kind switch
+    {
+        ValueKind.Null => "",
+        ValueKind.Bool => v.AsBool ? "true" : "false",
+        ValueKind.Int => v.AsInt.ToString(CultureInfo.InvariantCulture),
+        ValueKind.Decimal => v.AsDecimal.ToString(CultureInfo.InvariantCulture),
+        ValueKind.Float => FormatFloat(v.AsFloat),
+        ValueKind.String => v.AsString,
+        ValueKind.Timestamp => FormatTimestamp(v.TimestampTicks),
+        _ => ValueJson.ToJson(v),
+    };
+
+    /// <summary>Writes a scalar value's text as UTF-8; false for strings, lists and maps (callers write those themselves).</summary>
+    public static bool TryFormatUtf8(in Value v, Span<byte> destination, out int written)
+    {
+        switch (v.Kind)
+        {
+            case ValueKind.Null: written = 0; return true;
+            case ValueKind.Bool: return Copy(v.AsBool ? "true"u8 : "false"u8, destination, out written);
+            case ValueKind.Int: return Utf8Formatter.TryFormat(v.AsInt, destination, out written);
+            case ValueKind.Decimal: return v.AsDecimal.TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+            case ValueKind.Float:
+                {
+                    double f = v.AsFloat;
+                    if (!double.IsFinite(f)) return Copy(Encoding.ASCII.GetBytes(FormatFloat(f)), destination, out written);
+                    return f.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+                }
+            case ValueKind.Timestamp: return TryFormatTimestampUtf8(v.TimestampTicks, destination, out written);
+            default: written = 0; return false;
+        }
+    }
+
+    public static string FormatFloat(double f) =>
+        double.IsNaN(f) ? "NaN" : double.IsPositiveInfinity(f) ? "Infinity" : double.IsNegativeInfinity(f) ? "-Infinity"
+        : f.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string FormatTimestamp(long utcTicks)
+    {
+        Span<byte> buffer = stackalloc byte[40];
+        TryFormatTimestampUtf8(utcTicks, buffer, out int n);
+        return Encoding.ASCII.GetString(buffer[..n]);
+    }
+
+    /// <summary>yyyy-MM-ddTHH:mm:ss[.fffffff]Z with trailing zeros of the fraction trimmed.</summary>
+    public static bool TryFormatTimestampUtf8(long utcTicks, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (destination.Length < 29) return false;
+        var t = new DateTime(utcTicks, DateTimeKind.Utc);
+        int year = t.Year;
+        if (year > 9999) return false;
+        Write4(destination, 0, year);
+        destination[4] = (byte)'-';
+        Write2(destination, 5, t.Month);
+        destination[7] = (byte)'-';
+        Write2(destination, 8, t.Day);
+        destination[10] = (byte)'T';
+        Write2(destination, 11, t.Hour);
+        destination[13] = (byte)':';
+        Write2(destination, 14, t.Minute);
+        destination[16] = (byte)':';
+        Write2(destination, 17, t.Second);
+        int pos = 19;
+        long fraction = utcTicks % TimeSpan.TicksPerSecond;
+        if (fraction != 0)
+        {
+            destination[pos++] = (byte)'.';
+            int digits = 7;
+            while (fraction % 10 == 0) { fraction /= 10; digits--; }
+            for (int i = digits - 1; i >= 0; i--)
+            {
+                destination[pos + i] = (byte)('0' + fraction % 10);
+                fraction /= 10;
+            }
+            pos += digits;
+        }
+        destination[pos++] = (byte)'Z';
+        written = pos;
+        return true;
+    }
+
+    /// <summary>Parses ISO-8601: date, or date and time with optional fraction and zone (Z, ±HH:MM, ±HHMM, ±HH).
+    /// Without a zone the time is taken as UTC when <paramref name="requireZone"/> is false.</summary>
+    public static bool TryParseTimestamp(ReadOnlySpan<char> text, out long utcTicks, bool requireZone = false)
+    {
+        Span<byte> utf8 = stackalloc byte[64];
+        if (text.Length > utf8.Length) { utcTicks = 0; return false; }
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] > 127) { utcTicks = 0; return false; }
+            utf8[i] = (byte)text[i];
+        }
+        return TryParseTimestampUtf8(utf8[..text.Length], out utcTicks, requireZone);
+    }
+
+    public static bool TryParseTimestampUtf8(ReadOnlySpan<byte> s, out long utcTicks, bool requireZone = false)
+    {
+        utcTicks = 0;
+        if (s.Length < 10 || s[4] != '-' || s[7] != '-') return false;
+        if (!Digits(s, 0, 4, out int year) || !Digits(s, 5, 2, out int month) || !Digits(s, 8, 2, out int day)) return false;
+        if (month is < 1 or > 12 || day < 1 || year < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        long ticks = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Utc).Ticks;
+        if (s.Length == 10)
+        {
+            if (requireZone) return false;
+            utcTicks = ticks;
+            return true;
+        }
+        if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
+        if (s.Length < 16 || s[13] != ':') return false;
+        if (!Digits(s, 11, 2, out int hour) || !Digits(s, 14, 2, out int minute) || hour > 23 || minute > 59) return false;
+        int pos = 16, second = 0;
+        long fraction = 0;
+        if (pos < s.Length && s[pos] == ':')
+        {
+            if (!Digits(s, pos + 1, 2, out second) || second > 59) return false;
+            pos += 3;
+            if (pos < s.Length && (s[pos] == '.' || s[pos] == ','))
+            {
+                int start = ++pos, scale = 0;
+                while (pos < s.Length && (uint)(s[pos] - '0') <= 9)
+                {
+                    if (scale < 7) { fraction = fraction * 10 + (s[pos] - '0'); scale++; }
+                    pos++;
+                }
+                if (pos == start) return false;
+                for (; scale < 7; scale++) fraction *= 10;
+            }
+        }
+        ticks += hour * TimeSpan.TicksPerHour + minute * TimeSpan.TicksPerMinute + second * TimeSpan.TicksPerSecond + fraction;
+        if (pos == s.Length)
+        {
+            if (requireZone) return false;
+            utcTicks = ticks;
+            return true;
+        }
+        if (s[pos] == 'Z' || s[pos] == 'z')
+        {
+            if (pos + 1 != s.Length) return false;
+            utcTicks = ticks;
+            return true;
+        }
+        if (s[pos] != '+' && s[pos] != '-') return false;
+        int sign = s[pos] == '-' ? -1 : 1;
+        var zone = s[(pos + 1)..];
+        int offH, offM = 0;
+        if (zone.Length == 2 && Digits(zone, 0, 2, out offH)) { }
+        else if (zone.Length == 4 && Digits(zone, 0, 2, out offH) && Digits(zone, 2, 2, out offM)) { }
+        else if (zone.Length == 5 && zone[2] == ':' && Digits(zone, 0, 2, out offH) && Digits(zone, 3, 2, out offM)) { }
+        else return false;
+        if (offH > 23 || offM > 59) return false;
+        ticks -= sign * (offH * TimeSpan.TicksPerHour + offM * TimeSpan.TicksPerMinute);
+        if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks) return false;
+        utcTicks = ticks;
+        return true;
+    }
+
+    /// <summary>
+    /// Parses a number by the JSON-literal rules of §2: integral text is int (decimal when it does not
+    /// fit 64 bits), text with a decimal point is decimal, exponent form is float. Leading sign allowed;
+    /// no thousands separators, no surrounding space.
+    /// </summary>
+    public static bool TryParseNumber(ReadOnlySpan<char> text, out Value value)
+    {
+        Span<byte> utf8 = stackalloc byte[128];
+        value = Value.Null;
+        if (text.Length == 0 || text.Length > utf8.Length) return false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] > 127) return false;
+            utf8[i] = (byte)text[i];
+        }
+        return TryParseNumberUtf8(utf8[..text.Length], out value);
+    }
+
+    public static bool TryParseNumberUtf8(ReadOnlySpan<byte> s, out Value value)
+    {
+        value = Value.Null;
+        if (s.Length == 0) return false;
+        int i = s[0] is (byte)'-' or (byte)'+' ? 1 : 0;
+        int digits = 0, dot = -1, exp = -1;
+        for (int j = i; j < s.Length; j++)
+        {
+            byte c = s[j];
+            if ((uint)(c - '0') <= 9) { if (exp < 0) digits++; continue; }
+            if (c == '.' && dot < 0 && exp < 0) { dot = j; continue; }
+            if ((c == 'e' || c == 'E') && exp < 0 && digits > 0) { exp = j; continue; }
+            if ((c == '+' || c == '-') && exp == j - 1) continue;
+            return false;
+        }
+        if (digits == 0) return false;
+        if (exp >= 0)
+        {
+            if (exp == s.Length - 1 || s[^1] is (byte)'+' or (byte)'-') return false;
+            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || !double.IsFinite(f)) return false;
+            value = Value.FromFloat(f);
+            return true;
+        }
+        if (dot < 0)
+        {
+            if (TryParseInt(s, out long l)) { value = Value.FromInt(l); return true; }
+            if (decimal.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out decimal big)) { value = Value.FromDecimal(big); return true; }
+            return false;
+        }
+        if (!TryParseDecimal(s, out decimal d)) return false;
+        value = Value.FromDecimal(d);
+        return true;
+    }
+
+    /// <summary>Strict 64-bit integer: optional sign and digits only.</summary>
+    public static bool TryParseInt(ReadOnlySpan<byte> s, out long value)
+    {
+        value = 0;
+        if (s.Length == 0) return false;
+        bool negative = s[0] == '-';
+        int i = s[0] is (byte)'-' or (byte)'+' ? 1 : 0;
+        if (i == s.Length || s.Length - i > 19) return s.Length - i > 19 && LongSlow(s, out value);
+        ulong acc = 0;
+        for (; i < s.Length; i++)
+        {
+            uint d = (uint)(s[i] - '0');
+            if (d > 9) return false;
+            acc = acc * 10 + d;
+        }
+        if (negative)
+        {
+            if (acc > 9223372036854775808UL) return false;
+            value = (long)(0 - acc);
+            return true;
+        }
+        if (acc > long.MaxValue) return false;
+        value = (long)acc;
+        return true;
+    }
+
+    /// <summary>Decimal text without exponent: optional sign, digits, optional point and digits. Keeps the scale.</summary>
+    public static bool TryParseDecimal(ReadOnlySpan<byte> s, out decimal value)
+    {
+        value = 0;
+        if (s.Length == 0) return false;
+        bool negative = s[0] == '-';
+        int i = s[0] is (byte)'-' or (byte)'+' ? 1 : 0;
+        ulong mantissa = 0;
+        int digits = 0, scale = 0;
+        bool seenDot = false, any = false;
+        for (; i < s.Length; i++)
+        {
+            byte c = s[i];
+            uint d = (uint)(c - '0');
+            if (d <= 9)
+            {
+                any = true;
+                if (mantissa != 0 || d != 0) digits++;
+                if (digits > 19) return DecimalSlow(s, out value);
+                mantissa = mantissa * 10 + d;
+                if (seenDot) scale++;
+                continue;
+            }
+            if (c == '.' && !seenDot) { seenDot = true; continue; }
+            return false;
+        }
+        if (!any || scale > 28) return any && DecimalSlow(s, out value);
+        value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, (byte)scale);
+        return true;
+    }
+
+    /// <summary>Boolean text for cast and typed CSV columns: true/false, t/f, yes/no, 1/0 (any case).</summary>
+    public static bool TryParseBool(ReadOnlySpan<char> s, out bool value)
+    {
+        s = s.Trim();
+        if (s.Equals("true", StringComparison.OrdinalIgnoreCase) || s.Equals("t", StringComparison.OrdinalIgnoreCase)
+            || s.Equals("yes", StringComparison.OrdinalIgnoreCase) || s.Equals("1", StringComparison.Ordinal))
+        {
+            value = true;
+            return true;
+        }
+        if (s.Equals("false", StringComparison.OrdinalIgnoreCase) || s.Equals("f", StringComparison.OrdinalIgnoreCase)
+            || s.Equals("no", StringComparison.OrdinalIgnoreCase) || s.Equals("0", StringComparison.Ordinal))
+        {
+            value = false;
+            return true;
+        }
+        value = false;
+        return false;
+    }
+
+    private static bool LongSlow(ReadOnlySpan<byte> s, out long value) =>
+        long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    private static bool DecimalSlow(ReadOnlySpan<byte> s, out decimal value) =>
+        decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
+
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
+    {
+        value = 0;
+        if (start + count > s.Length) return false;
+        for (int i = start; i < start + count; i++)
+        {
+            uint d = (uint)(s[i] - '0');
+            if (d > 9) return false;
+            value = value * 10 + (int)d;
+        }
+        return true;
+    }
+
+    private static void Write2(Span<byte> d, int at, int v)
+    {
+        d[at] = (byte)('0' + v / 10);
+        d[at + 1] = (byte)('0' + v % 10);
+    }
+
+    private static void Write4(Span<byte> d, int at, int v)
+    {
+        Write2(d, at, v / 100);
+        Write2(d, at + 2, v % 100);
+    }
+
+    private static bool Copy(ReadOnlySpan<byte> source, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (!source.TryCopyTo(destination)) return false;
+        written = source.Length;
+        return true;
+    }
+}

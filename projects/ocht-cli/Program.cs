@@ -1,0 +1,1 @@
+return await Ocht.Cli.CliApp.MainAsync(args);
