@@ -39,6 +39,11 @@ public static class DocParser
                 diagnostics.Add("", lines.PositionOf(utf8, (int)reader.TokenStartIndex), "unexpected content after the document's closing brace");
             return new Result(root, diagnostics.Sorted());
         }
+        catch (JsonException) when (reader.TokenType == JsonTokenType.None)
+        {
+            diagnostics.Add("", new DocPosition(1, 1), "the document is empty; expected a JSON object");
+            return new Result(null, diagnostics.Items);
+        }
         catch (JsonException e)
         {
             var at = new DocPosition((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1);

@@ -40,9 +40,11 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
 {
     public override Value Eval(in Row row)
     {
+        // Both operands are evaluated before the null check, as in the reference semantics: an error
+        // on either side rejects the record even when the other side is null.
         var a = left.Eval(row);
-        if (a.IsNull) return a;
         var b = right.Eval(row);
+        if (a.IsNull) return a;
         if (b.IsNull) return b;
         try
         {

@@ -10,7 +10,16 @@ namespace Ocht.Expressions;
 /// </summary>
 internal static class Numbers
 {
-    private static readonly decimal[] OneWithScale = Enumerable.Range(0, 29).Select(s => new decimal(1, 0, 0, false, (byte)s)).ToArray();
+    /// <summary>1, 1.0, 1.00, ...: multiplying by OneWithScale[k] adds k places without changing the value.</summary>
+    private static readonly decimal[] OneWithScale = BuildOnes();
+
+    private static decimal[] BuildOnes()
+    {
+        var ones = new decimal[29];
+        ones[0] = 1m;
+        for (int k = 1; k < ones.Length; k++) ones[k] = ones[k - 1] * 1.0m;
+        return ones;
+    }
 
     /// <summary>The operand as a number; text is parsed; anything else is a type error.</summary>
     public static Value Coerce(in Value v, string op, int operand)
