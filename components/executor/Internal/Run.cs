@@ -25,7 +25,7 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
     private RunFailure? _failure;
     private CancellationTokenSource? _abort;
     private long _read, _sourceRecords, _sourceRejected, _written, _routingDropped, _sinkRejected, _rejected;
-    private long _lastSequence;
+    private long _lastSequence, _acked;
 
     private sealed class SinkSlot(SinkPlan plan, ISink sink)
     {
@@ -34,9 +34,12 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         public long Written, Rejected;
     }
 
-    private sealed class WorkItem(long sequence)
+    private sealed class WorkItem(long sequence, long ackThrough)
     {
         public long Sequence { get; } = sequence;
+        /// <summary>Once this item is durably written, the source may treat batches up to here as done
+        /// (lower than <see cref="Sequence"/> while steps still hold older records).</summary>
+        public long AckThrough { get; } = ackThrough;
         public List<Batch> Batches { get; } = new();
         public List<Rejection> Rejections { get; } = new();
     }
@@ -65,7 +68,7 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
             CheckBalance();
             foreach (var slot in _sinks) await slot.Sink.CommitAsync(abortCts.Token);
             if (_deadLetter is not null) await _deadLetter.CommitAsync(abortCts.Token);
-            await _source!.AcknowledgeAsync(_lastSequence, abortCts.Token);
+            if (_lastSequence > _acked) await _source!.AcknowledgeAsync(_lastSequence, abortCts.Token);
             report = Report(RunStatus.Succeeded, null, started);
         }
         catch (Exception e)
@@ -161,28 +164,27 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         await foreach (var batch in input.ReadAllAsync(abort))
         {
             sequence = batch.Sequence;
-            var item = new WorkItem(sequence);
-            if (batch.Rejections is { } sourceRejections) item.Rejections.AddRange(sourceRejections);
             into.Clear();
             chain.Push(batch, into);
             _progress.AddProcessed(batch.Count);
+            var item = new WorkItem(sequence, chain.HoldsFrom is long held ? Math.Min(sequence, held - 1) : sequence);
+            if (batch.Rejections is { } sourceRejections) item.Rejections.AddRange(sourceRejections);
             item.Batches.AddRange(into.Batches);
             item.Rejections.AddRange(into.Rejections);
             if (chain.Satisfied) _enough.Cancel();
             await output.WriteAsync(item, abort);
         }
         into.Clear();
+        // What the steps release at the end is acknowledged only after the final commit.
         foreach (var _ in chain.Complete(into))
-        {
             await output.WriteAsync(Take(into, sequence), abort);
-        }
         if (into.Batches.Count > 0 || into.Rejections.Count > 0)
             await output.WriteAsync(Take(into, sequence), abort);
     }
 
     private static WorkItem Take(ChainOutput into, long sequence)
     {
-        var item = new WorkItem(sequence);
+        var item = new WorkItem(sequence, 0);
         item.Batches.AddRange(into.Batches);
         item.Rejections.AddRange(into.Rejections);
         into.Clear();
@@ -201,7 +203,11 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
             }
             if (item.Rejections.Count > 0) await RejectAsync(item.Rejections, item.Sequence, abort);
             _lastSequence = Math.Max(_lastSequence, item.Sequence);
-            if (await FlushAsync(abort)) await _source!.AcknowledgeAsync(item.Sequence, abort);
+            if (item.AckThrough > _acked && await FlushAsync(abort))
+            {
+                await _source!.AcknowledgeAsync(item.AckThrough, abort);
+                _acked = item.AckThrough;
+            }
             if (pushed > 0) env.Observer.BatchPushed(plan.Name, env.RunId, pushed, item.Sequence);
         }
     }

@@ -77,6 +77,18 @@ internal sealed class StepChain : IDisposable
         }
     }
 
+    /// <summary>The oldest input sequence some step still holds records of (null: none held).</summary>
+    public long? HoldsFrom
+    {
+        get
+        {
+            long? oldest = null;
+            foreach (var r in _runners)
+                if (r.HoldsFrom is long h && (oldest is null || h < oldest)) oldest = h;
+            return oldest;
+        }
+    }
+
     public void Push(Batch batch, ChainOutput into) => Through(0, batch, into);
 
     /// <summary>Ends the input: completes each step in order, pushing what it releases through the rest.

@@ -103,7 +103,7 @@ internal static class Catalog
 
         // hashing
         Strict("hash", "hashing", 1, V, "[\"hash\", a, b, ...]", "Stable hash of the values: 16 hex digits of SHA-256 over a typed encoding (equal numbers hash alike).",
-            "[\"hash\", \":email\"]", "\"5d41402abc4b2a76\"", Hashing.Hash);
+            "[\"hash\", \"ocht\", 1]", "\"c3ef56684b401720\"", Hashing.Hash);
     }
 
     private static void Strict(string name, string group, int min, int max, string signature, string summary, string example, string result,

@@ -22,6 +22,14 @@ public abstract class StepRunner : IDisposable
     /// instead of materialising. Counts (e.g. released holds) go to <paramref name="output"/>.</summary>
     public virtual IEnumerable<Batch> Complete(StepOutput output) => [];
 
+    /// <summary>The sequence of the oldest input batch whose records the step still holds (sort,
+    /// aggregate, dedupe keep-last), or null when it holds none. The executor acknowledges a source
+    /// only below this: held records are not yet written anywhere.</summary>
+    public long? HoldsFrom { get; protected set; }
+
+    /// <summary>Notes that records of <paramref name="batch"/> are now held.</summary>
+    protected void Holding(Batch batch) => HoldsFrom ??= batch.Sequence;
+
     /// <summary>True once the step will drop everything it is given (a limit that is full): upstream may stop pulling.</summary>
     public virtual bool Satisfied => false;
 

@@ -19,6 +19,7 @@ internal static class AggregateStep
 
     public static StepDefinition? Compile(StepSource s)
     {
+        int before = s.Diagnostics.Count;
         var by = s.Options.Strings("by");
         FieldChecks.Known(s, "by", by);
         if (!FieldChecks.Unique(s, "by", by)) return null;
@@ -31,7 +32,7 @@ internal static class AggregateStep
             var agg = ParseAggregate(p.Name, p.Value, s);
             if (agg is not null) aggregates.Add(agg);
         }
-        if (aggregates.Count != fieldsNode.Properties.Count || aggregates.Count == 0) return null;
+        if (s.Diagnostics.Count > before || aggregates.Count != fieldsNode.Properties.Count || aggregates.Count == 0) return null;
         var output = Schema.Of(by.Concat(aggregates.Select(a => a.Output)).ToArray());
         string summary = (by.Count > 0 ? $"by {string.Join(", ", by)}: " : "") +
             string.Join(", ", aggregates.Select(a => $"{a.Output} = {a.Function}({a.Input?.ToString() ?? ""})"));
@@ -111,6 +112,7 @@ internal static class AggregateStep
                 }
             }
             output.Merge(merged);
+            if (merged > 0) Holding(input);
         }
 
         private Group GroupOf(in Row row, int[] slots)
@@ -148,6 +150,7 @@ internal static class AggregateStep
             _groups.Clear();
             _index.Clear();
             if (current is not null) yield return current;
+            HoldsFrom = null;
         }
     }
 }

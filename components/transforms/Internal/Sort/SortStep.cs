@@ -65,6 +65,7 @@ internal static class SortStep
             }
             _batches.Add(input);
             output.Hold(held);
+            if (held > 0) Holding(input);
             if (_bytes > resources.MemoryBudgetBytes && resources.Spill is not null)
                 SpillRun();
         }
@@ -74,11 +75,14 @@ internal static class SortStep
             if (_runs.Count == 0)
             {
                 foreach (var batch in EmitInMemory(output)) yield return batch;
-                yield break;
             }
-            if (_count > 0) SpillRun();
-            while (_runs.Count > MaxFanIn) MergeIntermediate();
-            foreach (var batch in MergeRuns(output)) yield return batch;
+            else
+            {
+                if (_count > 0) SpillRun();
+                while (_runs.Count > MaxFanIn) MergeIntermediate();
+                foreach (var batch in MergeRuns(output)) yield return batch;
+            }
+            HoldsFrom = null;
         }
 
         public override void Dispose()

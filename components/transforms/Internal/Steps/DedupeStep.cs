@@ -97,6 +97,7 @@ internal static class DedupeStep
                     {
                         _latest.Add(key.Detach(), entry);
                         output.Hold(1);
+                        Holding(input);
                     }
                 }
                 catch (EvalException e)
@@ -127,6 +128,7 @@ internal static class DedupeStep
                 output.Hold(-current.Count);
                 yield return current;
             }
+            HoldsFrom = null;
         }
     }
 }

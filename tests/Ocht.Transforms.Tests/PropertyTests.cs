@@ -1,0 +1,92 @@
+using FsCheck.Fluent;
+using Ocht.Testkit;
+using Ocht.Transforms;
+using Ocht.Values;
+
+namespace Ocht.Transforms.Tests;
+
+public class PropertyTests
+{
+    private static int KeyOrder(Value a, Value b, bool desc)
+    {
+        if (a.IsNull || b.IsNull) return a.IsNull == b.IsNull ? 0 : (a.IsNull ? 1 : -1) * (desc ? -1 : 1);
+        int c = ValueOrder.Compare(a, b);
+        return desc ? -c : c;
+    }
+
+    /// <summary>A stable reference sort (LINQ OrderBy is stable) by (n asc, s desc).</summary>
+    private static IEnumerable<string> ReferenceSort(Record[] records) =>
+        records.OrderBy(r => r["n"], Comparer<Value>.Create((a, b) => KeyOrder(a, b, false)))
+               .ThenBy(r => r["s"], Comparer<Value>.Create((a, b) => KeyOrder(a, b, true)))
+               .Select(r => r.ToString());
+
+    [Fact]
+    public void Sort_equals_a_stable_reference_sort_in_memory() =>
+        Properties.Check(Prop.ForAll(Generators.Records(Generators.SortKey, 80).ToArbitrary(), records =>
+        {
+            var h = Harness.Run("""{"op": "sort", "by": [":n", ["desc", ":s"]]}""", records, batchSize: 7);
+            return h.Json.SequenceEqual(ReferenceSort(records)) && h.Spill.Created == 0 && h.Balances();
+        }), 200);
+
+    [Fact]
+    public void Sort_equals_a_stable_reference_sort_when_it_spills() =>
+        Properties.Check(Prop.ForAll(Generators.Records(Generators.SortKey, 120).ToArbitrary(), records =>
+        {
+            var h = Harness.Run("""{"op": "sort", "by": [":n", ["desc", ":s"]]}""", records, batchSize: 5, memoryBytes: 1500);
+            bool spilled = records.Length < 20 || h.Spill.Created > 0;
+            return h.Json.SequenceEqual(ReferenceSort(records)) && spilled && h.Spill.Live == 0 && h.Balances();
+        }), 200);
+
+    [Fact]
+    public void Sort_merges_in_several_passes_when_there_are_many_runs()
+    {
+        var records = Enumerable.Range(0, 3000).Select(i => Record.Of(("n", (i * 7919) % 1000), ("s", $"r{i}"))).ToArray();
+        var h = Harness.Run("""{"op": "sort", "by": [":n"]}""", records, batchSize: 10, memoryBytes: 2000);
+        Assert.True(h.Spill.Created > 64, $"expected more runs than one merge takes, got {h.Spill.Created}");
+        var expected = records.OrderBy(r => r["n"].AsInt).Select(r => r.ToString());
+        Assert.Equal(expected, h.Json);
+        Assert.Equal(0, h.Spill.Live);
+    }
+
+    /// <summary>The aggregate of §4 computed the obvious way, with LINQ.</summary>
+    private static IEnumerable<string> ReferenceAggregate(Record[] records) =>
+        records.GroupBy(r => r["k"]).Select(g =>
+        {
+            var values = g.Select(r => r["n"]).Where(v => !v.IsNull).ToArray();
+            Value sum = values.Length == 0 ? Value.Null : values.Aggregate((a, b) => Ocht.Expressions.Expressions.Add(a, b));
+            Value avg = values.Length == 0 ? Value.Null : Ocht.Expressions.Expressions.Divide(
+                values.Select(v => v.Kind == ValueKind.Int ? Value.FromDecimal(v.AsInt) : v).Aggregate((a, b) => Ocht.Expressions.Expressions.Add(a, b)), values.Length);
+            Value min = values.Length == 0 ? Value.Null : values.Aggregate((a, b) => ValueOrder.Compare(b, a) < 0 ? b : a);
+            Value max = values.Length == 0 ? Value.Null : values.Aggregate((a, b) => ValueOrder.Compare(b, a) > 0 ? b : a);
+            return new Record(Schema.Of("k", "n", "c", "sum", "avg", "min", "max", "distinct", "first", "last"),
+                [g.Key, g.Count(), values.Length, sum, avg, min, max, values.Distinct().Count(), g.First()["s"], g.Last()["s"]]).ToString();
+        });
+
+    [Fact]
+    public void Aggregate_equals_a_reference_implementation() =>
+        Properties.Check(Prop.ForAll(Generators.Records(Generators.NumberOrNull, 80).ToArbitrary(), records =>
+        {
+            var h = Harness.Run("""
+                {"op": "aggregate", "by": ["k"], "fields": {"n": ["count"], "c": ["count", ":n"], "sum": ["sum", ":n"], "avg": ["avg", ":n"],
+                 "min": ["min", ":n"], "max": ["max", ":n"], "distinct": ["count-distinct", ":n"], "first": ["first", ":s"], "last": ["last", ":s"]}}
+                """, records, batchSize: 6);
+            var expected = ReferenceAggregate(records).ToArray();
+            if (!h.Json.SequenceEqual(expected))
+                throw new Xunit.Sdk.XunitException($"expected\n{string.Join("\n", expected)}\ngot\n{string.Join("\n", h.Json)}");
+            return h.Balances(aggregating: true);
+        }), 200);
+
+    [Fact]
+    public void Counts_balance_for_streaming_steps() =>
+        Properties.Check(Prop.ForAll(Generators.Records(Generators.Scalar, 60).ToArbitrary(), records =>
+        {
+            string[] steps =
+            [
+                """{"op": "filter", "where": [">", ":n", 0]}""",
+                """{"op": "derive", "fields": {"x": ["/", 10, ":n"]}}""",
+                """{"op": "dedupe", "key": [":k", ["*", ":n", 1]]}""",
+                """{"op": "limit", "count": 7}""",
+            ];
+            return steps.All(step => Harness.Run(step, records, batchSize: 4).Balances());
+        }), 200);
+}
