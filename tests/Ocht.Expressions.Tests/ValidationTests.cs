@@ -74,3 +74,22 @@ public class ValidationTests
         Assert.Equal(json, Expressions.Compile(json).ToString());
     }
 }
+
+public class DocumentedExamplesTests
+{
+    /// <summary>Every operator's documented example that needs no record must evaluate to the documented result.</summary>
+    [Fact]
+    public void Examples_in_the_reference_are_true()
+    {
+        int checkedCount = 0;
+        foreach (var f in Expressions.Functions.Where(f => !f.Example.Contains("\":")))
+        {
+            string expected = f.ExampleResult.Split(" (")[0];
+            var value = Expressions.Compile(f.Example).Eval(Ocht.Values.Record.Of());
+            string actual = value.Kind == Ocht.Values.ValueKind.Timestamp ? Ocht.Values.ValueText.Format(value) : Ocht.Values.ValueJson.ToJson(value);
+            Assert.True(expected == actual, $"{f.Name}: {f.Example} gives {actual}, the docs say {expected}");
+            checkedCount++;
+        }
+        Assert.True(checkedCount > 25, $"only {checkedCount} examples were checked");
+    }
+}

@@ -11,6 +11,10 @@ public static class Suggest
         {
             if (string.Equals(candidate, input, StringComparison.OrdinalIgnoreCase))
                 return candidate;
+            // "integer" means "int", "dead" means "dead-letter": a prefix either way is a strong hint.
+            if (Math.Min(input.Length, candidate.Length) >= 3
+                && (input.StartsWith(candidate, StringComparison.OrdinalIgnoreCase) || candidate.StartsWith(input, StringComparison.OrdinalIgnoreCase)))
+                return candidate;
             int d = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (d < bestDistance || (d == bestDistance && string.CompareOrdinal(candidate, best) < 0))
             {

@@ -1,0 +1,165 @@
+using System.Text;
+using Ocht.Document;
+using Ocht.Model;
+using Ocht.Values;
+
+namespace Ocht.Connectors.Tests;
+
+public sealed class CsvTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ocht-csv-").FullName;
+    private static readonly IConnector Csv = Connectors.All().Single(c => c.Spec.Name == "csv");
+
+    private ConnectorConfig Config(string json, Roles role) =>
+        new(Csv, DocParser.Parse(json).Root!, role, _dir, Secrets.None);
+
+    private async Task<(List<Record> Records, List<Rejection> Rejections)> Read(string csv, string options = "", int batchSize = 100)
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "in.csv"), Encoding.UTF8.GetBytes(csv));
+        await using var source = Csv.OpenSource(Config($$"""{"connector": "csv", "path": "in.csv" {{options}} }""", Roles.Source), new SourceContext("t", batchSize, TimeProvider.System));
+        var records = new List<Record>();
+        var rejections = new List<Rejection>();
+        while (await source.ReadAsync(CancellationToken.None) is { } b)
+        {
+            records.AddRange(b.Records());
+            rejections.AddRange(b.Rejections ?? []);
+        }
+        return (records, rejections);
+    }
+
+    [Fact]
+    public async Task Column_types_are_inferred_the_way_a_person_reads_them()
+    {
+        var (records, _) = await Read("i,d,mixed,f,b,ts,zip,day,text,empty\n1,1.50,1,1e3,true,2024-05-17T13:45:12Z,007,2024-05-17,x,\n-2,0.25,2.5,2E-1,false,2024-05-18T00:00:00+02:00,010,2024-05-18,y,\n");
+        var kinds = records[0].Values.ToArray().Select(v => v.Kind).ToArray();
+        Assert.Equal([ValueKind.Int, ValueKind.Decimal, ValueKind.Decimal, ValueKind.Float, ValueKind.Bool, ValueKind.Timestamp, ValueKind.String, ValueKind.String, ValueKind.String, ValueKind.Null], kinds);
+        Assert.Equal("""{"i":-2,"d":0.25,"mixed":2.5,"f":0.2,"b":false,"ts":"2024-05-17T22:00:00Z","zip":"010","day":"2024-05-18","text":"y","empty":null}""", records[1].ToString());
+    }
+
+    [Fact]
+    public async Task Inference_can_be_switched_off_or_overridden()
+    {
+        var (text, _) = await Read("a,b\n1,2.5\n", """, "infer": false""");
+        Assert.Equal("""{"a":"1","b":"2.5"}""", text[0].ToString());
+        var (typed, _) = await Read("a,b\n007,2.5\n", """, "types": {"a": "int", "b": "string"}""");
+        Assert.Equal("""{"a":7,"b":"2.5"}""", typed[0].ToString());
+    }
+
+    [Fact]
+    public async Task Empty_fields_are_null_and_quoted_empty_fields_are_empty_text()
+    {
+        var (records, _) = await Read("a,b\n,\"\"\n");
+        Assert.Equal("""{"a":null,"b":""}""", records[0].ToString());
+    }
+
+    [Fact]
+    public async Task A_value_that_does_not_fit_its_inferred_column_is_rejected_with_line_and_raw_text()
+    {
+        var (records, rejections) = await Read("id,qty\n1,5\n2,6\n3,seven\n4,8\n", """, "infer_rows": 2""");
+        Assert.Equal(3, records.Count);
+        var r = Assert.Single(rejections);
+        Assert.Equal(("type-error", 4L, "3,seven"), (r.Error, r.Line, r.Raw));
+        Assert.Contains("column \"qty\" is int (inferred from the first 2 rows; set \"types\" to override), but \"seven\" is not an int", r.Message);
+    }
+
+    [Theory]
+    [InlineData("a,b\n1,2\n3\n5,6\n", 3, "the row has 1 field but there are 2 columns")]
+    [InlineData("a,b\n1,2\n3,4,5\n5,6\n", 3, "the row has 3 fields but there are 2 columns")]
+    [InlineData("a,b\n1,2\n3,x\"y\n5,6\n", 3, "a quote inside an unquoted field")]
+    [InlineData("a,b\n1,2\n3,\"x\"y\n5,6\n", 3, "text after a closing quote")]
+    public async Task Malformed_rows_are_rejected_with_their_line(string csv, long line, string why)
+    {
+        var (records, rejections) = await Read(csv);
+        Assert.Equal(2, records.Count);
+        var r = Assert.Single(rejections);
+        Assert.Equal(line, r.Line);
+        Assert.Equal("parse-error", r.Error);
+        Assert.Contains(why, r.Message);
+        Assert.NotNull(r.Raw);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_rejected_not_replaced()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "in.csv"), [.. "a,b\n1,ok\n2,"u8.ToArray(), 0xC3, 0x28, (byte)'\n']);
+        await using var source = Csv.OpenSource(Config("""{"connector": "csv", "path": "in.csv"}""", Roles.Source), new SourceContext("t", 100, TimeProvider.System));
+        var batch = (await source.ReadAsync(CancellationToken.None))!;
+        Assert.Equal(1, batch.Count);
+        Assert.Contains("not valid UTF-8", Assert.Single(batch.Rejections!).Message);
+    }
+
+    [Fact]
+    public async Task Lines_count_physical_lines_through_quoted_line_breaks_crlf_and_bom()
+    {
+        var (records, rejections) = await Read("\uFEFFa,b\r\n1,\"two\r\nlines\"\r\n2,x\"y\r\n3,z\r\n");
+        Assert.Equal(2, records.Count);
+        Assert.Equal("a", records[0].Schema[0]);
+        Assert.Equal(4L, Assert.Single(rejections).Line);
+    }
+
+    [Fact]
+    public async Task Headerless_files_name_columns_and_other_delimiters_work()
+    {
+        var (records, _) = await Read("1;x\n2;y\n", """, "header": false, "delimiter": ";" """);
+        Assert.Equal("""{"column1":2,"column2":"y"}""", records[1].ToString());
+    }
+
+    [Fact]
+    public async Task A_repeated_header_name_fails_and_empty_names_get_numbers()
+    {
+        var (records, _) = await Read("a,,c\n1,2,3\n");
+        Assert.Equal("""{"a":1,"column2":2,"c":3}""", records[0].ToString());
+        var e = await Assert.ThrowsAsync<IOException>(() => Read("a,b,a\n1,2,3\n"));
+        Assert.Contains("names column \"a\" twice (columns 1 and 3)", e.Message);
+    }
+
+    [Fact]
+    public async Task Empty_and_header_only_files_have_no_records()
+    {
+        Assert.Empty((await Read("")).Records);
+        Assert.Empty((await Read("a,b\n")).Records);
+    }
+
+    [Fact]
+    public void Probing_reads_the_header_only()
+    {
+        File.WriteAllText(Path.Combine(_dir, "in.csv"), "id,country\n1,US\n");
+        Assert.Equal(["id", "country"], Csv.Probe(Config("""{"connector": "csv", "path": "in.csv"}""", Roles.Source)).Fields);
+        Assert.False(Csv.Probe(Config("""{"connector": "csv", "path": "missing.csv"}""", Roles.Source)).IsKnown);
+    }
+
+    [Fact]
+    public async Task The_sink_quotes_minimally_and_rejects_fields_outside_its_columns()
+    {
+        await using var sink = Csv.OpenSink(Config("""{"connector": "csv", "path": "out/o.csv"}""", Roles.Sink), new SinkContext("t", 10, TimeProvider.System));
+        var rejected = new List<Rejection>();
+        await sink.WriteAsync(Batch.FromRecords([Record.Of(("a", "x,y"), ("b", 1.50m)), Record.Of(("a", "say \"hi\""), ("b", Value.Null))]).Single(), rejected, CancellationToken.None);
+        await sink.WriteAsync(Batch.FromRecords([Record.Of(("a", ""), ("c", 1))]).Single(), rejected, CancellationToken.None);
+        await sink.CommitAsync(CancellationToken.None);
+        Assert.Equal("a,b\n\"x,y\",1.50\n\"say \"\"hi\"\"\",\n", File.ReadAllText(Path.Combine(_dir, "out/o.csv")));
+        Assert.Contains("field \"c\" is not one of the CSV columns", Assert.Single(rejected).Message);
+    }
+
+    [Fact]
+    public async Task Sink_fields_choose_and_order_columns()
+    {
+        await using var sink = Csv.OpenSink(Config("""{"connector": "csv", "path": "o.csv", "fields": ["b", "a"]}""", Roles.Sink), new SinkContext("t", 10, TimeProvider.System));
+        var rejected = new List<Rejection>();
+        foreach (var batch in Batch.FromRecords([Record.Of(("a", 1), ("b", 2), ("c", 3)), Record.Of(("a", 4))]))
+            await sink.WriteAsync(batch, rejected, CancellationToken.None);
+        await sink.CommitAsync(CancellationToken.None);
+        Assert.Equal("b,a\n2,1\n,4\n", File.ReadAllText(Path.Combine(_dir, "o.csv")));
+        Assert.Empty(rejected);
+    }
+
+    [Fact]
+    public void Bad_options_are_validation_errors()
+    {
+        var d = new Diagnostics();
+        Csv.Validate(Config("""{"connector": "csv", "path": "x", "delimiter": "ab", "types": {"a": "integer"}}""", Roles.Source), d);
+        Assert.Equal(2, d.Count);
+        Assert.Contains(d.Items, x => x.Message.Contains("did you mean \"int\""));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
