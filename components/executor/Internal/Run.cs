@@ -165,8 +165,9 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         {
             sequence = batch.Sequence;
             into.Clear();
+            int records = batch.Count; // steps change batches in place
             chain.Push(batch, into);
-            _progress.AddProcessed(batch.Count);
+            _progress.AddProcessed(records);
             var item = new WorkItem(sequence, chain.HoldsFrom is long held ? Math.Min(sequence, held - 1) : sequence);
             if (batch.Rejections is { } sourceRejections) item.Rejections.AddRange(sourceRejections);
             item.Batches.AddRange(into.Batches);

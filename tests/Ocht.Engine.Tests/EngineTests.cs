@@ -1,0 +1,100 @@
+using System.Text;
+using FsCheck.Fluent;
+using Ocht.Engine;
+using Ocht.Testkit;
+using Ocht.Values;
+
+namespace Ocht.Engine.Tests;
+
+public sealed class EngineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ocht-engine-").FullName;
+
+    private string Write(string relative, string text)
+    {
+        string path = Path.Combine(_dir, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public async Task Relative_paths_resolve_against_the_pipeline_file_not_the_working_directory()
+    {
+        Write("job/data/in.csv", "id,name\n1,a\n2,b\n");
+        string pipeline = Write("job/p.json", """
+            {"ocht": 1, "name": "copy", "source": {"connector": "csv", "path": "data/in.csv"}, "sink": {"connector": "jsonl", "path": "out/o.jsonl"}}
+            """);
+        using var engine = new Engine();
+        var report = await engine.RunAsync(engine.Load(pipeline).Plan!);
+        Assert.True(report.Succeeded, report.Error?.Message);
+        Assert.Equal("{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n", File.ReadAllText(Path.Combine(_dir, "job/out/o.jsonl")));
+    }
+
+    [Fact]
+    public async Task A_failed_run_leaves_no_output_and_no_temporary_files()
+    {
+        Write("data/in.csv", "id,qty\n1,2\n2,x\n");
+        Write("out/o.csv", "previous output\n");
+        string pipeline = Write("p.json", """
+            {"ocht": 1, "name": "f", "source": {"connector": "csv", "path": "data/in.csv", "types": {"qty": "string"}},
+             "steps": [{"op": "derive", "fields": {"d": ["*", ":qty", 2]}}], "sink": {"connector": "csv", "path": "out/o.csv"}}
+            """);
+        using var engine = new Engine();
+        var report = await engine.RunAsync(engine.Load(pipeline).Plan!);
+        Assert.Equal("type-error", report.Error!.Kind);
+        Assert.Equal("previous output\n", File.ReadAllText(Path.Combine(_dir, "out/o.csv")));
+        Assert.Equal(["o.csv"], Directory.GetFiles(Path.Combine(_dir, "out")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_sort_that_spills_removes_its_temporary_files()
+    {
+        var rows = new StringBuilder("id,key\n");
+        for (int i = 0; i < 60_000; i++) rows.Append(i).Append(',').Append((i * 7919) % 10007).Append('\n');
+        Write("in.csv", rows.ToString());
+        string spill = Directory.CreateDirectory(Path.Combine(_dir, "spill")).FullName;
+        string pipeline = Write("p.json", """
+            {"ocht": 1, "name": "s", "source": {"connector": "csv", "path": "in.csv"}, "steps": [{"op": "sort", "by": [":key", ":id"]}],
+             "sink": {"connector": "csv", "path": "out.csv"}, "options": {"memory_mb": 16}}
+            """);
+        using var engine = new Engine(new EngineOptions { SpillDirectory = spill });
+        var report = await engine.RunAsync(engine.Load(pipeline).Plan!);
+        Assert.True(report.Succeeded, report.Error?.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(spill));
+        var keys = File.ReadLines(Path.Combine(_dir, "out.csv")).Skip(1).Select(l => int.Parse(l.Split(',')[1])).ToArray();
+        Assert.Equal(60_000, keys.Length);
+        Assert.Equal(keys.Order(), keys);
+    }
+
+    [Fact]
+    public void The_same_document_and_input_give_byte_identical_output() =>
+        Properties.Check(Prop.ForAll(Generators.Records(Generators.Scalar, 60).ToArbitrary(), records =>
+        {
+            string run = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(run);
+            File.WriteAllLines(Path.Combine(run, "in.jsonl"), records.Select(r => r.ToString()));
+            File.WriteAllText(Path.Combine(run, "p.json"), """
+                {"ocht": 1, "name": "d", "source": {"connector": "jsonl", "path": "in.jsonl"},
+                 "steps": [{"op": "derive", "fields": {"x": ["*", ":n", 3]}}, {"op": "sort", "by": [":s", ":t"]},
+                           {"op": "aggregate", "by": ["s"], "fields": {"n": ["count"], "sum": ["sum", ":x"], "last": ["last", ":t"]}}],
+                 "sink": {"connector": "csv", "path": "out.csv"}, "on_error": {"policy": "skip"}, "options": {"batch_size": 7}}
+                """);
+            using var engine = new Engine();
+            var plan = engine.Load(Path.Combine(run, "p.json")).Plan!;
+            engine.RunAsync(plan).GetAwaiter().GetResult();
+            byte[] first = File.ReadAllBytes(Path.Combine(run, "out.csv"));
+            engine.RunAsync(plan).GetAwaiter().GetResult();
+            return first.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(run, "out.csv")));
+        }), 25);
+
+    [Fact]
+    public void A_missing_pipeline_file_is_a_diagnostic()
+    {
+        using var engine = new Engine();
+        var result = engine.Load(Path.Combine(_dir, "nope.json"));
+        Assert.Contains("cannot read the pipeline: file not found", Assert.Single(result.Diagnostics).Message);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
