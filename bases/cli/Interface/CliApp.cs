@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ocht.Connectors;
 
 namespace Ocht.Cli;
@@ -16,16 +17,19 @@ public static class CliApp
     public static Task<int> RunAsync(string[] args, CliConsole console, CancellationToken abort = default) =>
         new Commands(console).InvokeAsync(args, abort);
 
-    /// <summary>Entry point for the executable: the system console, Ctrl-C aborts the run (nothing committed).</summary>
+    /// <summary>Entry point for the executable: the system console; Ctrl-C (SIGINT) or SIGTERM aborts the
+    /// run and commits nothing. A second signal is left to the runtime (immediate exit).</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         using var abort = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void OnSignal(PosixSignalContext context)
         {
             if (abort.IsCancellationRequested) return;
-            e.Cancel = true;
+            context.Cancel = true;
             abort.Cancel();
-        };
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         return await RunAsync(args, CliConsole.System, abort.Token);
     }
 }

@@ -52,7 +52,15 @@ internal sealed class Commands(CliConsole console)
             console.Error.WriteLine("usage: ocht run|validate|explain|test PIPELINE [--var name=value]... | ocht list [connectors|steps|functions] (see ocht --help)");
             return Invalid;
         }
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false }, abort);
+        return await parsed.InvokeAsync(new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+            // Signals are ours (CliApp.MainAsync): System.CommandLine would kill the process 2 s after
+            // Ctrl-C, before the run has aborted its sinks.
+            ProcessTerminationTimeout = null,
+        }, abort);
     }
 
     /// <summary>Any unexpected exception becomes one readable line (with the stack only under --verbose).</summary>

@@ -30,8 +30,9 @@ internal sealed class Printer(CliConsole console)
             string merged = s.Merged > 0 ? $", merged {N(s.Merged)}" : "";
             e.WriteLine($"  step {s.Index,-2} {s.Op,-10} in {N(s.In)}, out {N(s.Out)}, dropped {N(s.Dropped)}, rejected {N(s.Rejected)}{merged} ({N(s.Ms)} ms)");
         }
+        string kept = report.Succeeded ? "" : ", not committed";
         foreach (var s in report.Sinks)
-            e.WriteLine($"  sink     {s.Sink}: {N(s.Written)} written{(s.Rejected > 0 ? $", {N(s.Rejected)} refused" : "")}");
+            e.WriteLine($"  sink     {s.Sink}: {N(s.Written)} written{(s.Rejected > 0 ? $", {N(s.Rejected)} refused" : "")}{kept}");
     }
 
     public void Tests(PipelinePlan plan, IReadOnlyList<TestOutcome> outcomes)

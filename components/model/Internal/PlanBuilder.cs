@@ -137,7 +137,7 @@ internal sealed partial class PlanBuilder
         {
             current = i;
             var step = Transforms.Steps.Compile(i, node.Items[i], scope, context, _d, out var output);
-            scope = step is null ? FieldScope.Unknown : output;
+            scope = output;
             if (step is not null) steps.Add(step);
         }
         return steps;

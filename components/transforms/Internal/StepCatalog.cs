@@ -64,15 +64,38 @@ internal static class StepCatalog
         var entry = Registered.FirstOrDefault(r => r.Spec.Name == opNode.Text);
         if (entry.Spec is null)
         {
-            d.Add(opNode, $"unknown operator \"{opNode.Text}\"{Suggest.Hint(opNode.Text!, Specs.Select(s => s.Name))}");
+            var meant = Suggest.Closest(opNode.Text!, Specs.Select(s => s.Name));
+            d.Add(opNode, $"unknown operator \"{opNode.Text}\"{(meant is null ? "" : $"; did you mean \"{meant}\"?")}");
+            output = meant is null ? FieldScope.Unknown : FieldsAfterFailure(meant, node, input);
             return null;
         }
         int before = d.Count;
         SpecValidator.Check(node, entry.Spec, Roles.Both, d, ["op"]);
-        if (d.Count > before) return null;
-        var definition = entry.Compile(new StepSource(index, node, new Options(node, entry.Spec), input, context, d));
-        if (definition is null || d.Count > before) return null;
+        var definition = d.Count > before ? null : entry.Compile(new StepSource(index, node, new Options(node, entry.Spec), input, context, d));
+        if (definition is null || d.Count > before)
+        {
+            output = FieldsAfterFailure(entry.Spec.Name, node, input);
+            return null;
+        }
         output = definition.Output;
         return definition;
+    }
+
+    /// <summary>
+    /// The fields after a step that failed to compile, where its shape still tells: later steps then
+    /// get their own field checks, so one run of validate reports every typo, not just the first.
+    /// </summary>
+    private static FieldScope FieldsAfterFailure(string op, DocNode node, FieldScope input)
+    {
+        static IEnumerable<string> Names(DocNode? n) =>
+            n is { IsArray: true } ? n.Items.Where(i => i.IsString).Select(i => i.Text!) : [];
+        return op switch
+        {
+            "filter" or "dedupe" or "limit" or "sort" or "cast" => input,
+            "derive" when node["fields"] is { IsObject: true } fields => input.With(fields.Properties.Select(p => p.Name)),
+            "select" when node["fields"] is { IsArray: true } fields => FieldScope.Of(Names(fields).Distinct()),
+            "drop" => input.Without(Names(node["fields"])),
+            _ => FieldScope.Unknown,
+        };
     }
 }

@@ -131,7 +131,10 @@ internal sealed class JsonlSource : ISource
             }
             else Array.Resize(ref _buffer, _buffer.Length * 2);
         }
-        int read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellation);
+        // Reads from a pipe ignore cancellation, so stopping does not wait for the next line to arrive.
+        int read = _interactive
+            ? await _stream.ReadAsync(_buffer.AsMemory(_end), cancellation).AsTask().WaitAsync(cancellation)
+            : await _stream.ReadAsync(_buffer.AsMemory(_end), cancellation);
         if (read == 0) _eof = true;
         _end += read;
     }
