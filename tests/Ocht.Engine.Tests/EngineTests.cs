@@ -89,6 +89,38 @@ public sealed class EngineTests : IDisposable
         }), 25);
 
     [Fact]
+    public async Task A_csv_dead_letter_sink_takes_unreadable_rows_and_rejected_records_alike()
+    {
+        Write("in.csv", "id,qty\n1,2\n2,x\"y\n3,oops\n");
+        string pipeline = Write("p.json", """
+            {"ocht": 1, "name": "dl", "source": {"connector": "csv", "path": "in.csv", "types": {"qty": "string"}},
+             "steps": [{"op": "derive", "fields": {"d": ["*", ":qty", 2]}}], "sink": {"connector": "csv", "path": "out.csv"},
+             "on_error": {"policy": "dead-letter", "sink": {"connector": "csv", "path": "dead.csv"}}}
+            """);
+        using var engine = new Engine();
+        var report = await engine.RunAsync(engine.Load(pipeline).Plan!);
+        Assert.True(report.Succeeded, report.Error?.Message);
+        var dead = File.ReadAllLines(Path.Combine(_dir, "dead.csv"));
+        Assert.Equal("record,raw,step,op,error,message,line,source", dead[0]);
+        Assert.Equal(3, dead.Length);
+        Assert.StartsWith(",\"2,x\"\"y\",,source,parse-error,", dead[1]);
+        Assert.StartsWith("\"{\"\"id\"\":3,\"\"qty\"\":\"\"oops\"\"}\",,0,derive,type-error,", dead[2]);
+    }
+
+    [Fact]
+    public async Task An_empty_result_still_gets_its_csv_header_when_the_fields_are_known()
+    {
+        Write("in.csv", "id,qty\n1,2\n");
+        string pipeline = Write("p.json", """
+            {"ocht": 1, "name": "none", "source": {"connector": "csv", "path": "in.csv"},
+             "steps": [{"op": "filter", "where": [">", ":qty", 100]}, {"op": "select", "fields": ["qty", "id"]}], "sink": {"connector": "csv", "path": "out.csv"}}
+            """);
+        using var engine = new Engine();
+        Assert.True((await engine.RunAsync(engine.Load(pipeline).Plan!)).Succeeded);
+        Assert.Equal("qty,id\n", File.ReadAllText(Path.Combine(_dir, "out.csv")));
+    }
+
+    [Fact]
     public void A_missing_pipeline_file_is_a_diagnostic()
     {
         using var engine = new Engine();

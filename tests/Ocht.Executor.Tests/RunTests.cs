@@ -141,13 +141,17 @@ public class RunTests
         var plan = f.Plan(Fixture.Doc("""{"op": "derive", "fields": {"d": ["*", ":n", 2]}}""", """
             , "tests": [
               {"name": "doubles", "input": [{"n": 2}], "expect": [{"n": 2, "d": 4}]},
-              {"name": "wrong", "input": [{"n": 2}, {"n": "x"}], "expect": [{"n": 2, "d": 5}]}]
+              {"name": "wrong", "input": [{"n": 2}, {"n": "x"}], "expect": [{"n": 2, "d": 5}]},
+              {"name": "rejects text", "input": [{"n": 2}, {"n": "x"}], "expect": [{"n": 2, "d": 4}], "rejected": 1},
+              {"name": "counts rejections", "input": [{"n": 2}], "expect": [{"n": 2, "d": 4}], "rejected": 1}]
             """));
         var outcomes = await Executor.TestAsync(plan, new RunEnvironment("t", TimeProvider.System));
         Assert.True(outcomes[0].Passed);
         Assert.False(outcomes[1].Passed);
         Assert.Contains("record 1: expected {\"n\":2,\"d\":5}, got {\"n\":2,\"d\":4}", outcomes[1].Differences);
-        Assert.Contains(outcomes[1].Differences, d => d.StartsWith("rejected:"));
+        Assert.Contains(outcomes[1].Differences, d => d.StartsWith("rejected: input record 2, step 0 (derive)"));
+        Assert.True(outcomes[2].Passed, string.Join("; ", outcomes[2].Differences));
+        Assert.Equal(["expected 1 rejected record, got 0"], outcomes[3].Differences);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class LoadTests
     [Theory]
     [InlineData("""{"ocht": 1, "name": "x", "source": {"connector": "memory", "name": "a"}}""", "needs a \"sink\"")]
     [InlineData("""{"ocht": 1, "name": "x", "source": {"connector": "memory", "name": "a"}, "sink": {"connector": "memory", "name": "b"}, "sinks": []}""", "either \"sink\" or \"sinks\"")]
-    [InlineData("""{"ocht": 1, "name": "x", "sink": {"connector": "memory", "name": "b"}}""", "needs option \"source\"")]
+    [InlineData("""{"ocht": 1, "name": "x", "sink": {"connector": "memory", "name": "b"}}""", "the pipeline needs \"source\"")]
     [InlineData("""{"ocht": 1, "name": "x", "source": {"name": "a"}, "sink": {"connector": "memory", "name": "b"}}""", "needs \"connector\"")]
     [InlineData("""{"ocht": 1, "name": "x", "source": {"connector": "memory", "name": "a"}, "sink": {"connector": "memory", "name": "b"}, "on_error": {"policy": "skip", "sink": {"connector": "memory", "name": "d"}}}""", "used only with policy \"dead-letter\"")]
     [InlineData("""{"ocht": 1, "name": "x", "source": {"connector": "memory", "name": "a"}, "sink": {"connector": "memory", "name": "b"}, "steps": {"op": "filter"}}""", "must be a list of step objects")]

@@ -22,7 +22,7 @@ public class TelemetryTests
         Assert.Equal(2, lines.Length);
         Assert.All(lines, l => Assert.Contains("[run abc123]", l));
         Assert.Contains("INF [run abc123] run of orders started", lines[0]);
-        Assert.Contains("ERR [run abc123] run of orders failed (io-error): disk full", lines[1]);
+        Assert.Contains("WRN [run abc123] run of orders failed (io-error): disk full", lines[1]);
     }
 
     [Fact]

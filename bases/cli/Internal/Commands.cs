@@ -15,7 +15,7 @@ internal sealed class Commands(CliConsole console)
     private readonly Argument<string> _pipeline = new("pipeline") { Description = "the pipeline document (JSON)" };
     private readonly Option<string[]> _vars = new("--var") { Description = "set a variable: name=value (repeatable); the value is read as JSON when it is a number, bool, null or quoted string", Arity = ArgumentArity.ZeroOrMore, HelpName = "name=value" };
     private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "debug logs, and stack traces with errors" };
-    private readonly Option<string> _logLevel = new("--log-level") { Description = "minimum log level on standard error", DefaultValueFactory = _ => "warning" };
+    private readonly Option<string> _logLevel = new("--log-level") { Description = "minimum log level on standard error", DefaultValueFactory = _ => "error" };
     private readonly Option<string?> _summary = new("--summary") { Description = "print the run summary as JSON on standard output" };
 
     private Printer Print => new(console);
@@ -90,7 +90,8 @@ internal sealed class Commands(CliConsole console)
             "error" => LogEventLevel.Error,
             "information" => LogEventLevel.Information,
             "debug" => LogEventLevel.Debug,
-            _ => LogEventLevel.Warning,
+            "warning" => LogEventLevel.Warning,
+            _ => LogEventLevel.Error,
         };
         return new Engine.Engine(new EngineOptions { Streams = console.Streams, Logger = Telemetry.StderrLogger(level, console.Error) });
     }

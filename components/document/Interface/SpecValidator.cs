@@ -30,7 +30,9 @@ public static class SpecValidator
         }
         foreach (var option in spec.OptionsFor(role))
             if (option.Required && node[option.Name] is null)
-                diagnostics.Add(node, $"{spec.Kind} \"{spec.Name}\" needs option \"{option.Name}\" ({option.Summary})");
+                diagnostics.Add(node, spec.Kind == "section"
+                    ? $"the {spec.Name} needs \"{option.Name}\" ({option.Summary})"
+                    : $"{spec.Kind} \"{spec.Name}\" needs option \"{option.Name}\" ({option.Summary})");
     }
 
     public static void CheckShape(DocNode value, OptionSpec option, Diagnostics diagnostics)
@@ -67,7 +69,9 @@ public static class SpecValidator
                 foreach (var p in value.Properties)
                     if (!p.Value.IsString || p.Value.Text!.Length == 0) diagnostics.Add(p.Value, $"\"{name}\" values must be field names, found {p.Value.Describe()}");
                 break;
-            case OptionType.ExpressionMap or OptionType.TypeMap or OptionType.AggregateMap or OptionType.Connector or OptionType.Object:
+            case OptionType.Connector:
+                break; // the owner explains what a connector object looks like
+            case OptionType.ExpressionMap or OptionType.TypeMap or OptionType.AggregateMap or OptionType.Object:
                 if (!value.IsObject) diagnostics.Add(value, $"\"{name}\" must be an object, found {value.Describe()}");
                 break;
         }

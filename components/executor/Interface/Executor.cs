@@ -37,7 +37,7 @@ public static class Executor
             into.Clear();
         }
         long sequence = 0;
-        foreach (var batch in Batch.FromRecords(input, plan.Options.BatchSize))
+        foreach (var batch in Batch.FromRecords(input, plan.Options.BatchSize, firstLine: 1))
         {
             batch.Sequence = ++sequence;
             chain.Push(batch, into);

@@ -9,6 +9,10 @@ internal static class DeadLetters
     private static readonly Schema WithRecord = Schema.Of("record", "step", "op", "error", "message", "line", "source");
     private static readonly Schema WithRaw = Schema.Of("raw", "step", "op", "error", "message", "line", "source");
 
+    /// <summary>Every field a dead letter may have, in order (a letter has "record" or "raw", not both):
+    /// the columns for sinks that need them up front, such as CSV.</summary>
+    public static readonly IReadOnlyList<string> Fields = ["record", "raw", "step", "op", "error", "message", "line", "source"];
+
     public static IEnumerable<Batch> ToBatches(IReadOnlyList<Rejection> rejections, string source, int batchSize, long sequence)
     {
         Batch? current = null;
@@ -33,10 +37,11 @@ internal static class DeadLetters
         if (current is not null) yield return current;
     }
 
-    /// <summary>One line for messages: "line 17, step 1 (derive): total: ...".</summary>
-    public static string Describe(Rejection r)
+    /// <summary>One line for messages: "orders.csv line 17, step 1 (derive): total: ...".</summary>
+    public static string Describe(Rejection r, string? source = null)
     {
         string where = r.Line > 0 ? $"line {r.Line}" : "a record";
+        if (source is not null) where = $"{source} {where}";
         where += r.Step is int step ? $", step {step} ({r.Op})" : r.Op is null or "source" ? "" : $", {r.Op}";
         return $"{where}: {r.Message}";
     }

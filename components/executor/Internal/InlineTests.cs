@@ -18,8 +18,16 @@ internal static class InlineTests
         {
             var result = await Executor.TransformAsync(plan, test.Input, env, cancellation);
             var differences = Compare(test.Expect, result.Output);
-            foreach (var r in result.Rejections)
-                differences.Add($"rejected: {DeadLetters.Describe(r)} {(r.Record is null ? "" : ValueJson.ToJson(r.Record))}");
+            if (test.Rejected is long expected)
+            {
+                if (result.Rejections.Count != expected)
+                    differences.Add($"expected {expected} rejected record{(expected == 1 ? "" : "s")}, got {result.Rejections.Count}");
+            }
+            else
+            {
+                foreach (var r in result.Rejections)
+                    differences.Add($"rejected: input record {r.Line}, step {r.Step} ({r.Op}): {r.Message} {(r.Record is null ? "" : ValueJson.ToJson(r.Record))}");
+            }
             outcomes.Add(new TestOutcome(test.Name, differences.Count == 0, differences));
         }
         return outcomes;

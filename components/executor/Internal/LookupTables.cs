@@ -30,7 +30,7 @@ internal static class LookupTables
         while (await source.ReadAsync(cancellation) is { } batch)
         {
             if (batch.Rejections is { Count: > 0 } rejected)
-                throw new RunFailure(rejected[0].Error, $"lookup table {table.Describe()}: {DeadLetters.Describe(rejected[0])}");
+                throw new RunFailure(rejected[0].Error, $"lookup table {DeadLetters.Describe(rejected[0], table.Describe())}");
             records.AddRange(batch.Records());
         }
         return records;

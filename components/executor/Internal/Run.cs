@@ -88,14 +88,14 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
     private async Task OpenAsync(CancellationToken cancellation)
     {
         var sourceContext = new SourceContext(plan.Name, plan.Options.BatchSize, env.Clock);
-        var sinkContext = new SinkContext(plan.Name, plan.Options.BatchSize, env.Clock);
+        var sinkContext = new SinkContext(plan.Name, plan.Options.BatchSize, env.Clock) { Fields = plan.OutputFields.Fields };
         var resources = await LookupTables.ResourcesAsync(plan, env, sourceContext, cancellation);
         _chain = new StepChain(plan.Steps, resources, env.Clock);
         _source = plan.Source.Connector.OpenSource(plan.Source, sourceContext);
         foreach (var sink in plan.Sinks)
             _sinks.Add(new SinkSlot(sink, sink.Target.Connector.OpenSink(sink.Target, sinkContext)));
         if (plan.OnError.DeadLetter is { } dl)
-            _deadLetter = dl.Connector.OpenSink(dl, sinkContext);
+            _deadLetter = dl.Connector.OpenSink(dl, sinkContext with { Fields = DeadLetters.Fields });
     }
 
     /// <summary>Runs a stage on the thread pool; a failure fails the run, cancels the other stages
@@ -281,10 +281,10 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
             _rejected++;
             _progress.AddRejected(1);
             if (policy.Mode == ErrorMode.Fail)
-                throw new RunFailure(r.Error, DeadLetters.Describe(r));
+                throw new RunFailure(r.Error, DeadLetters.Describe(r, SourceName));
             if (policy.Max is long max && _rejected > max)
                 throw new RunFailure(RunFailure.Kinds.TooManyRejections,
-                    $"{_rejected} records were rejected, more than on_error.max ({max}); the last: {DeadLetters.Describe(r)}");
+                    $"{_rejected} record{(_rejected == 1 ? " was" : "s were")} rejected, more than on_error.max ({max}); the last: {DeadLetters.Describe(r, SourceName)}");
         }
         if (_deadLetter is not null)
         {

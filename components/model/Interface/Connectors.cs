@@ -46,7 +46,12 @@ public interface IConnector
 public sealed record SourceContext(string Pipeline, int BatchSize, TimeProvider Clock);
 
 /// <summary>What a sink gets from the run.</summary>
-public sealed record SinkContext(string Pipeline, int BatchSize, TimeProvider Clock);
+public sealed record SinkContext(string Pipeline, int BatchSize, TimeProvider Clock)
+{
+    /// <summary>The fields records will have, in order, when the plan knows them (e.g. a CSV sink's
+    /// header before any record arrives); null when unknown.</summary>
+    public IReadOnlyList<string>? Fields { get; init; }
+}
 
 /// <summary>
 /// Pull side of a connector. Batches carry increasing <see cref="Batch.Sequence"/> numbers; the

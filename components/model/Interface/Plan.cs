@@ -32,7 +32,11 @@ public sealed record RunOptions(int BatchSize, int Parallelism, long MemoryMb)
 }
 
 /// <summary>One inline test (§7): records fed through the steps, and what must come out.</summary>
-public sealed record TestCase(string Name, IReadOnlyList<Record> Input, IReadOnlyList<Record> Expect, DocNode Node);
+public sealed record TestCase(string Name, IReadOnlyList<Record> Input, IReadOnlyList<Record> Expect, DocNode Node)
+{
+    /// <summary>How many records the test expects the steps to reject; null: none may be.</summary>
+    public long? Rejected { get; init; }
+}
 
 /// <summary>
 /// A validated pipeline, compiled once and immutable: it can run any number of times (CLI, worker,
@@ -42,9 +46,10 @@ public sealed class PipelinePlan
 {
     internal PipelinePlan(string name, string? path, DocNode document, ConnectorConfig source, IReadOnlyList<StepDefinition> steps,
         IReadOnlyList<SinkPlan> sinks, ErrorPolicy onError, RunOptions options, IReadOnlyList<TestCase> tests, Secrets secrets, FieldScope sourceFields,
-        IReadOnlyDictionary<int, ConnectorConfig> tables)
+        IReadOnlyDictionary<int, ConnectorConfig> tables, FieldScope outputFields)
     {
         Tables = tables;
+        OutputFields = outputFields;
         Name = name;
         Path = path;
         Document = document;
@@ -65,6 +70,8 @@ public sealed class PipelinePlan
     public DocNode Document { get; }
     public ConnectorConfig Source { get; }
     public FieldScope SourceFields { get; }
+    /// <summary>The fields records have when they reach the sinks (unknown for schemaless input).</summary>
+    public FieldScope OutputFields { get; }
     public IReadOnlyList<StepDefinition> Steps { get; }
     public IReadOnlyList<SinkPlan> Sinks { get; }
     public ErrorPolicy OnError { get; }

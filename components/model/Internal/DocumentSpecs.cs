@@ -42,6 +42,7 @@ internal static class DocumentSpecs
         new OptionSpec("name", OptionType.String, "what the test checks") { Required = true },
         new OptionSpec("input", OptionType.Any, "records fed to the first step") { Required = true },
         new OptionSpec("expect", OptionType.Any, "records the last step must produce, in order") { Required = true },
+        new OptionSpec("rejected", OptionType.Integer, "how many input records the steps must reject (without it, any rejection fails the test)") { Minimum = 0 },
     ]);
 
     public static readonly ComponentSpec SinkExtras = new("section", "sink", "Keys every sink accepts besides its connector's options.",

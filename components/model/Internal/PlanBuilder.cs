@@ -46,6 +46,7 @@ internal sealed partial class PlanBuilder
         string name = CheckName(root);
         var source = root["source"] is { } sourceNode ? Connector(sourceNode, Roles.Source) : null;
         var scope = source is not null && !_d.HasErrors ? source.Connector.Probe(source) : FieldScope.Unknown;
+        if (source is not null) CheckFieldOptions(source, scope);
         var sourceFields = scope;
         var steps = Steps(root["steps"], ref scope);
         var sinks = Sinks(root, scope);
@@ -55,7 +56,7 @@ internal sealed partial class PlanBuilder
 
         if (_d.HasErrors || source is null)
             return Result(null, resolved.Warnings);
-        var plan = new PipelinePlan(name, _options.Path, root, source, steps, sinks, onError, runOptions, tests, _secrets, sourceFields, _tables);
+        var plan = new PipelinePlan(name, _options.Path, root, source, steps, sinks, onError, runOptions, tests, _secrets, sourceFields, _tables, scope);
         return Result(plan, resolved.Warnings);
     }
 
@@ -112,6 +113,29 @@ internal sealed partial class PlanBuilder
         var config = new ConnectorConfig(connector, node, role, _options.BaseDirectory, _secrets);
         if (_d.Count == before) connector.Validate(config, _d);
         return _d.Count == before ? config : null;
+    }
+
+    /// <summary>
+    /// Connector options that name fields (a source's column types, a sink's column list) must name
+    /// fields that exist, when the fields are known: a typo there would silently read a column as text
+    /// or write an empty column.
+    /// </summary>
+    private void CheckFieldOptions(ConnectorConfig config, FieldScope scope)
+    {
+        if (!scope.IsKnown) return;
+        foreach (var option in config.Connector.Spec.OptionsFor(config.Role))
+        {
+            if (config.Node[option.Name] is not { } value) continue;
+            IEnumerable<(string Field, DocNode At)> named = option.Type switch
+            {
+                OptionType.TypeMap or OptionType.FieldMap when value.IsObject => value.Properties.Select(p => (p.Name, p.Value)),
+                OptionType.FieldList when value.IsArray => value.Items.Where(i => i.IsString).Select(i => (i.Text!, i)),
+                _ => [],
+            };
+            foreach (var (field, at) in named)
+                if (!scope.Has(field))
+                    _d.Add(at, $"unknown field \"{field}\"{Suggest.Hint(field, scope.Fields!)} (fields here: {scope})");
+        }
     }
 
     private IReadOnlyList<StepDefinition> Steps(DocNode? node, ref FieldScope scope)
@@ -175,7 +199,9 @@ internal sealed partial class PlanBuilder
                 var expr = Expressions.Expressions.Parse(whenNode, _d, scope);
                 when = expr is null ? null : Expressions.Expressions.Compile(expr, _d);
             }
-            if (config is not null) sinks.Add(new SinkPlan(config, when));
+            if (config is null) continue;
+            CheckFieldOptions(config, scope);
+            sinks.Add(new SinkPlan(config, when));
         }
         return sinks;
     }
@@ -235,7 +261,7 @@ internal sealed partial class PlanBuilder
             var input = Records(item["input"]!);
             var expect = Records(item["expect"]!);
             if (input is not null && expect is not null)
-                tests.Add(new TestCase(item["name"]?.Text ?? "", input, expect, item));
+                tests.Add(new TestCase(item["name"]?.Text ?? "", input, expect, item) { Rejected = item["rejected"]?.TryGetInt(out long n) == true ? n : null });
         }
         var dup = tests.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) _d.Add(dup.Last().Node, $"two tests are named \"{dup.Key}\"");

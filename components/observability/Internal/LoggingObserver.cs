@@ -23,8 +23,8 @@ internal sealed class LoggingObserver(ILogger logger, RunMetrics metrics) : IRun
         if (report.Succeeded)
             For(report.RunId).Information("run of {Pipeline:l} succeeded: read {Read}, written {Written}, dropped {Dropped}, rejected {Rejected} in {Ms} ms",
                 report.Pipeline, r.Read, r.Written, r.Dropped, r.Rejected, report.DurationMs);
-        else
-            For(report.RunId).Error("run of {Pipeline:l} failed ({Kind:l}): {Message:l}", report.Pipeline, report.Error!.Kind, report.Error.Message);
+        else // the host reports the failure to its user; the log keeps the record
+            For(report.RunId).Warning("run of {Pipeline:l} failed ({Kind:l}): {Message:l}", report.Pipeline, report.Error!.Kind, report.Error.Message);
     }
 
     private ILogger For(string runId) => logger.ForContext("RunId", runId);

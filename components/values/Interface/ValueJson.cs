@@ -147,8 +147,7 @@ public static class ValueJson
         ReadOnlySpan<byte> raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
         if (ValueText.TryParseNumberUtf8(raw, out var value))
             return value;
-        if (reader.TryGetDouble(out double f))
-            return Value.FromFloat(f);
-        throw new FormatException($"number out of range: {Encoding.UTF8.GetString(raw)}");
+        // Too large for an exact int or decimal, or beyond the float range: refuse rather than round silently.
+        throw new FormatException($"number {Encoding.UTF8.GetString(raw)} is out of range (exact numbers hold 28 digits, floats up to about 1.8e308); write it as a string");
     }
 }

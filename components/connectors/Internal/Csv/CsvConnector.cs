@@ -59,5 +59,5 @@ internal sealed class CsvConnector(StandardStreams streams) : IConnector
 
     public ISource OpenSource(ConnectorConfig config, SourceContext context) => new CsvSource(config, context, streams);
 
-    public ISink OpenSink(ConnectorConfig config, SinkContext context) => new CsvSink(config, streams);
+    public ISink OpenSink(ConnectorConfig config, SinkContext context) => new CsvSink(config, context, streams);
 }

@@ -19,7 +19,7 @@ internal sealed class CsvSink : ISink
     private Schema? _columns;
     private readonly Dictionary<Schema, int[]> _maps = new(ReferenceEqualityComparer.Instance);
 
-    public CsvSink(ConnectorConfig config, StandardStreams streams)
+    public CsvSink(ConnectorConfig config, SinkContext context, StandardStreams streams)
     {
         var o = config.Options;
         _header = o.Bool("header");
@@ -34,7 +34,9 @@ internal sealed class CsvSink : ISink
             Injection = CsvInjection.None,
             BufferSize = 1 << 16,
         }, leaveOpen: true);
+        // Known columns are written at once, so an empty result still has its header.
         if (_explicitColumns) Begin(Schema.Of(fields.ToArray()));
+        else if (context.Fields is { Count: > 0 } known) Begin(Schema.Of(known.ToArray()));
     }
 
     private void Begin(Schema columns)

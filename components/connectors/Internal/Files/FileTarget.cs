@@ -16,6 +16,7 @@ internal static class FilePaths
     /// <summary>Opens a source file with an error that says what and where.</summary>
     public static FileStream OpenRead(string path)
     {
+        if (Directory.Exists(path)) throw new IOException($"input path {path} is a directory, not a file");
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -52,6 +53,9 @@ internal sealed class FileTarget : IDisposable
         if (path == FilePaths.Standard)
             return new FileTarget(streams.Output(), null, null);
         string? dir = Path.GetDirectoryName(path);
+        if (Directory.Exists(path)) throw new IOException($"cannot write {path}: it is a directory");
+        for (string? up = dir; !string.IsNullOrEmpty(up); up = Path.GetDirectoryName(up))
+            if (File.Exists(up)) throw new IOException($"cannot write {path}: {up} is a file, not a directory");
         try
         {
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
