@@ -132,24 +132,30 @@ public sealed class CsvTests : IDisposable
     public async Task The_sink_quotes_minimally_and_rejects_fields_outside_its_columns()
     {
         await using var sink = Csv.OpenSink(Config("""{"connector": "csv", "path": "out/o.csv"}""", Roles.Sink), new SinkContext("t", 10, TimeProvider.System));
-        var rejected = new List<Rejection>();
-        await sink.WriteAsync(Batch.FromRecords([Record.Of(("a", "x,y"), ("b", 1.50m)), Record.Of(("a", "say \"hi\""), ("b", Value.Null))]).Single(), rejected, CancellationToken.None);
-        await sink.WriteAsync(Batch.FromRecords([Record.Of(("a", ""), ("c", 1))]).Single(), rejected, CancellationToken.None);
+        var rejected = new SinkRejections();
+        foreach (var batch in new[] { Batch.FromRecords([Record.Of(("a", "x,y"), ("b", 1.50m)), Record.Of(("a", "say \"hi\""), ("b", Value.Null))]).Single(), Batch.FromRecords([Record.Of(("a", ""), ("c", 1))]).Single() })
+        {
+            rejected.Begin(batch);
+            await sink.WriteAsync(batch, rejected, CancellationToken.None);
+        }
         await sink.CommitAsync(CancellationToken.None);
         Assert.Equal("a,b\n\"x,y\",1.50\n\"say \"\"hi\"\"\",\n", File.ReadAllText(Path.Combine(_dir, "out/o.csv")));
-        Assert.Contains("field \"c\" is not one of the CSV columns", Assert.Single(rejected).Message);
+        Assert.Contains("field \"c\" is not one of the CSV columns", Assert.Single(rejected.Items).Message);
     }
 
     [Fact]
     public async Task Sink_fields_choose_and_order_columns()
     {
         await using var sink = Csv.OpenSink(Config("""{"connector": "csv", "path": "o.csv", "fields": ["b", "a"]}""", Roles.Sink), new SinkContext("t", 10, TimeProvider.System));
-        var rejected = new List<Rejection>();
+        var rejected = new SinkRejections();
         foreach (var batch in Batch.FromRecords([Record.Of(("a", 1), ("b", 2), ("c", 3)), Record.Of(("a", 4))]))
+        {
+            rejected.Begin(batch);
             await sink.WriteAsync(batch, rejected, CancellationToken.None);
+        }
         await sink.CommitAsync(CancellationToken.None);
         Assert.Equal("b,a\n2,1\n,4\n", File.ReadAllText(Path.Combine(_dir, "o.csv")));
-        Assert.Empty(rejected);
+        Assert.Empty(rejected.Items);
     }
 
     [Fact]

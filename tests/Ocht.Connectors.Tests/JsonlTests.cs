@@ -56,7 +56,7 @@ public sealed class JsonlTests : IDisposable
         var output = new MemoryStream();
         var jsonl = Connectors.All(new StandardStreams(() => Stream.Null, () => output)).Single(c => c.Spec.Name == "jsonl");
         await using var sink = jsonl.OpenSink(Config("-", Roles.Sink, jsonl), new SinkContext("t", 10, TimeProvider.System));
-        await sink.WriteAsync(Batch.FromRecords([Record.Of(("price", 12.30m), ("at", new DateTime(2024, 5, 17, 0, 0, 0, DateTimeKind.Utc)))]).Single(), new List<Rejection>(), CancellationToken.None);
+        await sink.WriteAsync(Batch.FromRecords([Record.Of(("price", 12.30m), ("at", new DateTime(2024, 5, 17, 0, 0, 0, DateTimeKind.Utc)))]).Single(), new SinkRejections(), CancellationToken.None);
         Assert.True(await sink.FlushAsync(CancellationToken.None));
         Assert.Equal("{\"price\":12.30,\"at\":\"2024-05-17T00:00:00Z\"}\n", Encoding.UTF8.GetString(output.ToArray()));
     }

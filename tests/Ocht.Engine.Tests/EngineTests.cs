@@ -121,6 +121,20 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_refused_by_several_sinks_counts_once()
+    {
+        Write("in.jsonl", "{\"a\":1}\n{\"a\":2}\n{\"a\":3,\"x\":1}\n{\"a\":4,\"y\":1}\n");
+        string pipeline = Write("p.json", """
+            {"ocht": 1, "name": "two", "source": {"connector": "jsonl", "path": "in.jsonl"}, "on_error": {"policy": "skip"},
+             "sinks": [{"connector": "csv", "path": "a.csv", "when": ["!=", ":a", 4]}, {"connector": "csv", "path": "b.csv", "when": ["!=", ":a", 3]}]}
+            """);
+        using var engine = new Engine();
+        var report = await engine.RunAsync(engine.Load(pipeline).Plan!);
+        Assert.Equal(new Ocht.Executor.RecordCounts(4, 2, 0, 2), report.Records);
+        Assert.Equal([(2L, 1L), (2L, 1L)], report.Sinks.Select(s => (s.Written, s.Rejected)));
+    }
+
+    [Fact]
     public void A_missing_pipeline_file_is_a_diagnostic()
     {
         using var engine = new Engine();

@@ -13,7 +13,8 @@ internal static class DeadLetters
     /// the columns for sinks that need them up front, such as CSV.</summary>
     public static readonly IReadOnlyList<string> Fields = ["record", "raw", "step", "op", "error", "message", "line", "source"];
 
-    public static IEnumerable<Batch> ToBatches(IReadOnlyList<Rejection> rejections, string source, int batchSize, long sequence)
+    /// <summary>Dead-letter records; messages are scrubbed of secrets (the record itself is data and kept as it was).</summary>
+    public static IEnumerable<Batch> ToBatches(IReadOnlyList<Rejection> rejections, string source, Ocht.Document.Secrets secrets, int batchSize, long sequence)
     {
         Batch? current = null;
         foreach (var r in rejections)
@@ -30,7 +31,7 @@ internal static class DeadLetters
             row[1] = r.Step is int step ? Value.FromInt(step) : Value.Null;
             row[2] = Value.FromString(r.Op ?? "source");
             row[3] = Value.FromString(r.Error);
-            row[4] = Value.FromString(r.Message);
+            row[4] = Value.FromString(secrets.Redact(r.Message));
             row[5] = r.Line > 0 ? Value.FromInt(r.Line) : Value.Null;
             row[6] = Value.FromString(source);
         }

@@ -18,6 +18,7 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
 
     private readonly RunProgress _progress = new();
     private readonly List<SinkSlot> _sinks = new();
+    private readonly SinkRejections _refusals = new();
     private readonly CancellationTokenSource _enough = new();
     private ISource? _source;
     private ISink? _deadLetter;
@@ -217,34 +218,38 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
     private async Task<long> PushAsync(Batch batch, List<Rejection> rejections, CancellationToken abort)
     {
         var routes = Route(batch, rejections, out long routed, out long unrouted);
-        long rejectedHere = 0;
+        var refusals = _refusals;
+        refusals.Clear();
         for (int s = 0; s < _sinks.Count; s++)
         {
-            var part = routes?[s] ?? batch;
+            var (part, origin) = routes?[s] ?? (batch, null);
             if (part.Count == 0) continue;
-            int before = rejections.Count;
-            await _sinks[s].Sink.WriteAsync(part, rejections, abort);
-            long refused = rejections.Count - before;
+            int before = refusals.Items.Count;
+            refusals.Begin(part, origin);
+            await _sinks[s].Sink.WriteAsync(part, refusals, abort);
+            long refused = refusals.Items.Count - before;
             _sinks[s].Rejected += refused;
             _sinks[s].Written += part.Count - refused;
-            rejectedHere = Math.Max(rejectedHere, refused);
         }
-        // A record refused by a sink counts once as rejected, whatever other sinks did with it.
-        _sinkRejected += rejectedHere;
+        rejections.AddRange(refusals.Items);
+        // A record refused by any sink counts once as rejected (and not as written).
+        _sinkRejected += refusals.Records;
         _routingDropped += unrouted;
-        long written = routed - rejectedHere;
+        long written = routed - refusals.Records;
         _written += written;
         _progress.AddWritten(written);
         return written;
     }
 
-    /// <summary>Per-sink sub-batches when some sink has "when"; null when every sink takes everything.</summary>
-    private Batch[]? Route(Batch batch, List<Rejection> rejections, out long routed, out long unrouted)
+    /// <summary>Per-sink sub-batches (with the original row of each of their rows) when some sink has
+    /// "when"; null when every sink takes everything.</summary>
+    private (Batch Part, int[]? Origin)[]? Route(Batch batch, List<Rejection> rejections, out long routed, out long unrouted)
     {
         unrouted = 0;
         routed = batch.Count;
         if (_sinks.TrueForAll(s => s.Plan.When is null)) return null;
         var parts = _sinks.Select(_ => new Batch(batch.Schema, batch.Count) { Sequence = batch.Sequence }).ToArray();
+        var origins = _sinks.Select(_ => new List<int>()).ToArray();
         var takes = new bool[_sinks.Count];
         routed = 0;
         for (int i = 0; i < batch.Count; i++)
@@ -268,9 +273,13 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
             if (!any) { unrouted++; continue; }
             routed++;
             for (int s = 0; s < _sinks.Count; s++)
-                if (takes[s]) parts[s].AddRow(batch.Row(i), batch.LineOf(i));
+            {
+                if (!takes[s]) continue;
+                parts[s].AddRow(batch.Row(i), batch.LineOf(i));
+                origins[s].Add(i);
+            }
         }
-        return parts;
+        return parts.Select((p, s) => (p, (int[]?)origins[s].ToArray())).ToArray();
     }
 
     private async Task RejectAsync(List<Rejection> rejections, long sequence, CancellationToken abort)
@@ -288,12 +297,13 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         }
         if (_deadLetter is not null)
         {
-            var ignored = new List<Rejection>();
-            foreach (var batch in DeadLetters.ToBatches(rejections, SourceName, plan.Options.BatchSize, sequence))
+            var refused = new SinkRejections();
+            foreach (var batch in DeadLetters.ToBatches(rejections, SourceName, plan.Secrets, plan.Options.BatchSize, sequence))
             {
-                await _deadLetter.WriteAsync(batch, ignored, abort);
-                if (ignored.Count > 0)
-                    throw new RunFailure(RunFailure.Kinds.Io, $"the dead-letter sink refused a dead letter: {ignored[0].Message}");
+                refused.Begin(batch);
+                await _deadLetter.WriteAsync(batch, refused, abort);
+                if (refused.Items.Count > 0)
+                    throw new RunFailure(RunFailure.Kinds.Io, $"the dead-letter sink refused a dead letter: {refused.Items[0].Message}");
             }
         }
     }

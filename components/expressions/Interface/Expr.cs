@@ -8,7 +8,8 @@ public abstract record Expr(DocNode? Source)
 {
     /// <summary>The expression in its document form, e.g. <c>["=", ":status", "paid"]</c>.</summary>
     public abstract string ToJson();
-    public override string ToString() => ToJson();
+    /// <summary>Sealed, so records deriving from Expr print their document form, not a member dump.</summary>
+    public sealed override string ToString() => ToJson();
 }
 
 /// <summary>A field reference: <c>":a"</c>, a path <c>":a.b"</c> into nested maps, or <c>["get", "a.b"]</c>.</summary>

@@ -74,8 +74,8 @@ public interface ISource : IAsyncDisposable
 /// </summary>
 public interface ISink : IAsyncDisposable
 {
-    /// <summary>Writes a batch. Records the sink cannot take are added to <paramref name="rejected"/> (with their reason), not lost.</summary>
-    ValueTask WriteAsync(Batch batch, ICollection<Rejection> rejected, CancellationToken cancellation);
+    /// <summary>Writes a batch. Rows the sink cannot take go to <paramref name="rejected"/> with their reason, not lost.</summary>
+    ValueTask WriteAsync(Batch batch, SinkRejections rejected, CancellationToken cancellation);
 
     /// <summary>Makes what was written durable where the sink can; true when it is (a database
     /// commit), false when durability comes only with <see cref="CommitAsync"/> (a file renamed into place).</summary>

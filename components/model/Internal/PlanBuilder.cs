@@ -45,7 +45,7 @@ internal sealed partial class PlanBuilder
         CheckVersion(root);
         string name = CheckName(root);
         var source = root["source"] is { } sourceNode ? Connector(sourceNode, Roles.Source) : null;
-        var scope = source is not null && !_d.HasErrors ? source.Connector.Probe(source) : FieldScope.Unknown;
+        var scope = source is not null ? source.Connector.Probe(source) : FieldScope.Unknown;
         if (source is not null) CheckFieldOptions(source, scope);
         var sourceFields = scope;
         var steps = Steps(root["steps"], ref scope);

@@ -54,10 +54,13 @@ public abstract class ConnectorContract : IDisposable
     protected async Task WriteAsync(string name, IEnumerable<Record> records, bool commit)
     {
         await using var sink = Connector.OpenSink(Config(Location(name), Roles.Sink), SinkContext);
-        var rejected = new List<Rejection>();
+        var rejected = new SinkRejections();
         foreach (var batch in Batch.FromRecords(records, 2))
+        {
+            rejected.Begin(batch);
             await sink.WriteAsync(batch, rejected, CancellationToken.None);
-        Assert.Empty(rejected);
+        }
+        Assert.Empty(rejected.Items);
         await sink.FlushAsync(CancellationToken.None);
         if (commit) await sink.CommitAsync(CancellationToken.None);
         else await sink.AbortAsync();
@@ -102,8 +105,12 @@ public abstract class ConnectorContract : IDisposable
     public async Task Output_is_not_visible_before_commit_unless_the_sink_says_it_is_durable()
     {
         await using var sink = Connector.OpenSink(Config(Location("staged"), Roles.Sink), SinkContext);
+        var rejected = new SinkRejections();
         foreach (var batch in Batch.FromRecords(RoundTripRecords, 2))
-            await sink.WriteAsync(batch, new List<Rejection>(), CancellationToken.None);
+        {
+            rejected.Begin(batch);
+            await sink.WriteAsync(batch, rejected, CancellationToken.None);
+        }
         bool durable = await sink.FlushAsync(CancellationToken.None);
         Assert.Equal(VisibleBeforeCommit, durable);
         if (!durable) Assert.DoesNotContain(Leftovers("staged"), p => !Path.GetFileName(p).StartsWith('.'));

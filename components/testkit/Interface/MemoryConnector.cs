@@ -112,7 +112,7 @@ public sealed class MemoryConnector(MemoryStore store) : IConnector
     {
         private long _written;
 
-        public ValueTask WriteAsync(Batch batch, ICollection<Rejection> rejected, CancellationToken cancellation)
+        public ValueTask WriteAsync(Batch batch, SinkRejections rejected, CancellationToken cancellation)
         {
             _written += batch.Count;
             if (config.Options.IntOrNull("fail_after") is long limit && _written > limit)

@@ -36,24 +36,27 @@ internal sealed class CsvConnector(StandardStreams streams) : IConnector
         var fields = o.Strings("fields");
         var dup = fields.GroupBy(f => f).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) diagnostics.Add(o.Get("fields")!, $"column \"{dup.Key}\" is listed twice");
+        if (config.Role == Roles.Source && ReadHeader(config) is { Problem: { } problem })
+            diagnostics.Add(o.Get("path")!, problem);
     }
 
-    /// <summary>Reads only the header line (or the first row's width), when the file is there.</summary>
-    public FieldScope Probe(ConnectorConfig config)
+    /// <summary>The header's column names when the file is there (null otherwise), or why it cannot be used.</summary>
+    private static (IReadOnlyList<string>? Columns, string? Problem) ReadHeader(ConnectorConfig config)
     {
         string path = FilePaths.Resolve(config, config.Options.String("path")!);
-        if (path == FilePaths.Standard || !File.Exists(path)) return FieldScope.Unknown;
+        if (path == FilePaths.Standard || !File.Exists(path)) return (null, null);
         try
         {
             using var reader = CsvReader.FromFile(path, CsvSource.ReaderOptions(config, null));
-            var columns = CsvSource.Columns(reader, config.Options.Bool("header"), path);
-            return columns is null ? FieldScope.Unknown : FieldScope.Of(columns);
+            return (CsvSource.Columns(reader, config.Options.Bool("header"), path), null);
         }
-        catch (Exception e) when (e is IOException or CsvFormatException or UnauthorizedAccessException)
-        {
-            return FieldScope.Unknown;
-        }
+        catch (IOException e) { return (null, e.Message); }
+        catch (Exception e) when (e is CsvFormatException or UnauthorizedAccessException) { return (null, null); }
     }
+
+    /// <summary>Reads only the header line (or the first row's width), when the file is there.</summary>
+    public FieldScope Probe(ConnectorConfig config) =>
+        ReadHeader(config).Columns is { } columns ? FieldScope.Of(columns) : FieldScope.Unknown;
 
     public string Describe(ConnectorConfig config) => FilePaths.Describe(config);
 

@@ -47,7 +47,7 @@ internal sealed class CsvSink : ISink
         _writer.EndRecord();
     }
 
-    public ValueTask WriteAsync(Batch batch, ICollection<Rejection> rejected, CancellationToken cancellation)
+    public ValueTask WriteAsync(Batch batch, SinkRejections rejected, CancellationToken cancellation)
     {
         if (_columns is null) Begin(batch.Schema);
         var map = MapFor(batch.Schema, out string? extra);
@@ -56,8 +56,7 @@ internal sealed class CsvSink : ISink
         {
             if (extra is not null)
             {
-                rejected.Add(new Rejection(Rejection.Kinds.Sink, $"field \"{extra}\" is not one of the CSV columns ({string.Join(", ", _columns!.Names)}); set the sink's \"fields\" to choose columns",
-                    batch.LineOf(r), batch.GetRecord(r), null, null, "sink"));
+                rejected.Reject(r, Rejection.Kinds.Sink, $"field \"{extra}\" is not one of the CSV columns ({string.Join(", ", _columns!.Names)}); set the sink's \"fields\" to choose columns");
                 continue;
             }
             var row = batch.Row(r);

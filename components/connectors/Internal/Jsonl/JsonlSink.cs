@@ -18,7 +18,7 @@ internal sealed class JsonlSink : ISink
         _json = new Utf8JsonWriter(_buffer, ValueJson.WriterOptions);
     }
 
-    public async ValueTask WriteAsync(Batch batch, ICollection<Rejection> rejected, CancellationToken cancellation)
+    public async ValueTask WriteAsync(Batch batch, SinkRejections rejected, CancellationToken cancellation)
     {
         for (int r = 0; r < batch.Count; r++)
         {
