@@ -200,8 +200,8 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
             long pushed = 0;
             foreach (var batch in item.Batches)
             {
-                if (batch.Count == 0) continue;
-                pushed += await PushAsync(batch, item.Rejections, abort);
+                if (batch.Count > 0) pushed += await PushAsync(batch, item.Rejections, abort);
+                batch.Release();
             }
             if (item.Rejections.Count > 0) await RejectAsync(item.Rejections, item.Sequence, abort);
             _lastSequence = Math.Max(_lastSequence, item.Sequence);

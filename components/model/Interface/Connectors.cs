@@ -43,7 +43,12 @@ public interface IConnector
 }
 
 /// <summary>What a source gets from the run.</summary>
-public sealed record SourceContext(string Pipeline, int BatchSize, TimeProvider Clock);
+public sealed record SourceContext(string Pipeline, int BatchSize, TimeProvider Clock)
+{
+    /// <summary>The only fields the pipeline reads, when the plan can tell (null: all of them). A source
+    /// may leave the others out of its records, but must still reject records it could not read.</summary>
+    public IReadOnlyList<string>? Fields { get; init; }
+}
 
 /// <summary>What a sink gets from the run.</summary>
 public sealed record SinkContext(string Pipeline, int BatchSize, TimeProvider Clock)
@@ -86,4 +91,27 @@ public interface ISink : IAsyncDisposable
 
     /// <summary>The run failed or was cancelled: discard what was not yet durable.</summary>
     ValueTask AbortAsync();
+}
+
+/// <summary>A piece of a source's input that decodes on its own (records never straddle chunks).</summary>
+public abstract class SourceChunk
+{
+    /// <summary>Sequences from here up to (not including) the next chunk's belong to this chunk's batches,
+    /// which number themselves from it in order; chunks leave room for <see cref="SequenceSpan"/> batches.</summary>
+    public long Sequence { get; init; }
+
+    public const long SequenceSpan = 1L << 20;
+}
+
+/// <summary>
+/// A source whose input splits into independent chunks: the executor reads chunks in order on one
+/// thread and decodes them — and runs the stateless steps on them — on several, keeping input order.
+/// </summary>
+public interface IChunkedSource : ISource
+{
+    /// <summary>The next chunk in input order, or null at the end (see <see cref="ISource.ReadAsync"/>).</summary>
+    ValueTask<SourceChunk?> ReadChunkAsync(CancellationToken cancellation);
+
+    /// <summary>Decodes a chunk into batches of at most the batch size. Thread-safe.</summary>
+    IReadOnlyList<Batch> Decode(SourceChunk chunk);
 }

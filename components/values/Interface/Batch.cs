@@ -1,9 +1,13 @@
+using System.Buffers;
+
 namespace Ocht.Values;
 
 /// <summary>
 /// A run of records that share one <see cref="Schema"/>, stored row-major in one cell array so a
 /// batch costs a handful of allocations, not a few per record. A batch has one owner at a time
-/// (the stage working on it), which may change it in place.
+/// (the stage working on it), which may change it in place. Cell arrays are rented from a pool
+/// (a 4096-row batch is about 1 MB, which would otherwise be a large-object allocation per batch)
+/// and go back with <see cref="Release"/> when the last owner is done.
 /// </summary>
 public sealed class Batch
 {
@@ -14,8 +18,32 @@ public sealed class Batch
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         Schema = schema;
-        _cells = new Value[Math.Max(1, capacity) * schema.Width];
+        _cells = RentCells(Math.Max(1, capacity) * schema.Width);
         _lines = new long[Math.Max(1, capacity)];
+    }
+
+    /// <summary>A cleared cell array for <paramref name="length"/> cells, from the pool (may be longer).</summary>
+    public static Value[] RentCells(int length)
+    {
+        var cells = ArrayPool<Value>.Shared.Rent(Math.Max(1, length));
+        cells.AsSpan(0, length).Clear();
+        return cells;
+    }
+
+    private void ReturnCells(Value[] cells, int used)
+    {
+        cells.AsSpan(0, Math.Min(used, cells.Length)).Clear();
+        ArrayPool<Value>.Shared.Return(cells);
+    }
+
+    /// <summary>The batch is finished (every sink has written it): its cells go back to the pool.
+    /// Nothing may use the batch afterwards.</summary>
+    public void Release()
+    {
+        if (_cells.Length == 0) return;
+        ReturnCells(_cells, Count * Schema.Width);
+        _cells = [];
+        Count = 0;
     }
 
     public Schema Schema { get; private set; }
@@ -97,13 +125,17 @@ public sealed class Batch
         Count = count;
     }
 
-    /// <summary>Replaces the schema and cells wholesale (projections that rebuild rows).</summary>
+    /// <summary>Replaces the schema and cells wholesale (projections that rebuild rows); the old cells
+    /// go back to the pool. <paramref name="cells"/> should come from <see cref="RentCells"/>.</summary>
     public void Reshape(Schema schema, Value[] cells)
     {
         if (cells.Length < Count * schema.Width)
             throw new ArgumentException("cell array too small for the batch");
+        var old = _cells;
+        int used = Count * Schema.Width;
         Schema = schema;
         _cells = cells;
+        ReturnCells(old, used);
     }
 
     /// <summary>Renames fields without touching cells (same width, same positions).</summary>
@@ -145,6 +177,9 @@ public sealed class Batch
     {
         int capacity = _lines.Length * 2;
         Array.Resize(ref _lines, capacity);
-        Array.Resize(ref _cells, capacity * Schema.Width);
+        var cells = RentCells(capacity * Schema.Width);
+        _cells.AsSpan(0, Count * Schema.Width).CopyTo(cells);
+        ReturnCells(_cells, Count * Schema.Width);
+        _cells = cells;
     }
 }

@@ -47,8 +47,9 @@ internal sealed class CsvConnector(StandardStreams streams) : IConnector
         if (path == FilePaths.Standard || !File.Exists(path)) return (null, null);
         try
         {
+            if (!config.Options.Bool("header")) return (null, null);
             using var reader = CsvReader.FromFile(path, CsvSource.ReaderOptions(config, null));
-            return (CsvSource.Columns(reader, config.Options.Bool("header"), path), null);
+            return (CsvSource.ColumnNames(reader.Headers, path), null);
         }
         catch (IOException e) { return (null, e.Message); }
         catch (Exception e) when (e is CsvFormatException or UnauthorizedAccessException) { return (null, null); }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Unicode;
 using CsvHelper;
 using Ocht.Model;
 using Ocht.Values;
@@ -5,25 +7,40 @@ using Ocht.Values;
 namespace Ocht.Connectors;
 
 /// <summary>
-/// Reads CSV into typed batches. Column types come from "types", else from a sample of the first
-/// infer_rows rows, else text. Rows that cannot become records (bad quoting, wrong field count,
-/// invalid UTF-8, a value of the wrong type) are rejected with their physical line number and raw text.
+/// Reads CSV into typed batches. The header and a sample of the first infer_rows rows (for type
+/// inference) are read once; after that the input is cut into chunks at record ends, and each chunk
+/// decodes on its own — in parallel when the executor asks — with its own line numbers. Rows that
+/// cannot become records (bad quoting, wrong field count, invalid UTF-8, a value of the wrong type)
+/// are rejected with their physical line number and raw text. Columns the pipeline never reads are
+/// checked but not materialised.
 /// </summary>
-internal sealed class CsvSource : ISource
+internal sealed class CsvSource : IChunkedSource
 {
+    private const int BlockSize = 1 << 20;
+    private const int MaxRecordBytes = 64 << 20;
+
     private readonly ConnectorConfig _config;
     private readonly SourceContext _context;
-    private readonly CsvReader _reader;
+    private readonly Stream _stream;
+    private readonly bool _interactive;
     private readonly string _path;
-    private readonly List<Rejection> _malformed = new();
-    private readonly Queue<SampledRow> _pending = new();
-    private Schema _schema = Schema.Empty;
-    private ColumnType[] _types = [];
-    private bool[] _inferred = [];
-    private Utf8Text[] _texts = [];
-    private int _inferRows;
-    private bool _started, _finished;
-    private long _sequence;
+    private readonly byte _delimiter;
+    private readonly Queue<Batch> _decoded = new();
+    private Layout? _layout;
+    private byte[] _buffer = [];
+    private int _start, _end;
+    private bool _eof;
+    private long _nextLine = 1, _sequence;
+
+    /// <summary>What every chunk decodes with: fixed once the header and sample are read.</summary>
+    private sealed record Layout(Schema Schema, string[] Columns, ColumnType[] Types, bool[] Inferred, int[] OutputOf, int InferRows);
+
+    private sealed class CsvChunk : SourceChunk
+    {
+        public required byte[] Buffer { get; init; }
+        public required int Length { get; init; }
+        public required long FirstLine { get; init; }
+    }
 
     public CsvSource(ConnectorConfig config, SourceContext context, StandardStreams streams)
     {
@@ -31,10 +48,9 @@ internal sealed class CsvSource : ISource
         _context = context;
         string path = FilePaths.Resolve(config, config.Options.String("path")!);
         _path = FilePaths.Describe(config);
-        var options = ReaderOptions(config, OnMalformed);
-        _reader = path == FilePaths.Standard
-            ? CsvReader.Create(streams.Input(), options, leaveOpen: false)
-            : CsvReader.Create(FilePaths.OpenRead(path), options, leaveOpen: false);
+        _stream = path == FilePaths.Standard ? streams.Input() : FilePaths.OpenRead(path);
+        _interactive = !_stream.CanSeek;
+        _delimiter = (byte)config.Options.String("delimiter")![0];
     }
 
     public static CsvReaderOptions ReaderOptions(ConnectorConfig config, Action<CsvMalformedRecord>? onMalformed) => new()
@@ -48,12 +64,10 @@ internal sealed class CsvSource : ISource
         BufferSize = 1 << 16,
     };
 
-    /// <summary>Column names from the header (empty names become columnN; a repeated name is an error);
-    /// for header-less files, null (the first row decides).</summary>
-    public static IReadOnlyList<string>? Columns(CsvReader reader, bool header, string path)
+    /// <summary>Column names from header fields: empty names become columnN; a repeated name is an error.</summary>
+    public static string[] ColumnNames(IReadOnlyList<string> header, string path)
     {
-        if (!header) return null;
-        var names = reader.Headers.Select((h, i) => string.IsNullOrEmpty(h) ? $"column{i + 1}" : h).ToArray();
+        var names = header.Select((h, i) => string.IsNullOrEmpty(h) ? $"column{i + 1}" : h).ToArray();
         for (int i = 0; i < names.Length; i++)
             for (int j = 0; j < i; j++)
                 if (names[i] == names[j])
@@ -61,118 +75,234 @@ internal sealed class CsvSource : ISource
         return names;
     }
 
-    public ValueTask<Batch?> ReadAsync(CancellationToken cancellation)
+    public async ValueTask<Batch?> ReadAsync(CancellationToken cancellation)
     {
+        while (_decoded.Count == 0)
+        {
+            if (await ReadChunkAsync(cancellation) is not { } chunk) return null;
+            foreach (var batch in Decode(chunk)) _decoded.Enqueue(batch);
+        }
+        return _decoded.Dequeue();
+    }
+
+    public async ValueTask<SourceChunk?> ReadChunkAsync(CancellationToken cancellation)
+    {
+        _layout ??= await StartAsync(cancellation);
+        while (true)
+        {
+            int end = RecordBoundaries.LastEnd(_buffer.AsSpan(_start, _end - _start), _delimiter);
+            if (_eof)
+            {
+                if (_start == _end) return null;
+                end = _end - _start;
+            }
+            else if (end < 0 || (!_interactive && _end < _buffer.Length))
+            {
+                // Files fill whole blocks (fewer, larger chunks); pipes hand on what has arrived.
+                await FillAsync(grow: end < 0, cancellation);
+                continue;
+            }
+            return TakeChunk(_start + end);
+        }
+    }
+
+    /// <summary>Hands the bytes up to <paramref name="end"/> to a chunk; the rest moves to a fresh buffer.</summary>
+    private CsvChunk TakeChunk(int end)
+    {
+        var chunkBuffer = _buffer;
+        int chunkStart = _start;
+        var rest = ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, (_end - end) * 2));
+        _buffer.AsSpan(end, _end - end).CopyTo(rest);
+        _end -= end;
+        _start = 0;
+        _buffer = rest;
+        if (chunkStart > 0)
+        {
+            // Only the first block starts after the header: move the records to the front.
+            Buffer.BlockCopy(chunkBuffer, chunkStart, chunkBuffer, 0, end - chunkStart);
+            end -= chunkStart;
+        }
+        var chunk = new CsvChunk { Buffer = chunkBuffer, Length = end, FirstLine = _nextLine, Sequence = ++_sequence * SourceChunk.SequenceSpan };
+        _nextLine += chunkBuffer.AsSpan(0, end).Count((byte)'\n');
+        return chunk;
+    }
+
+    private async ValueTask FillAsync(bool grow, CancellationToken cancellation)
+    {
+        if (_buffer.Length == 0 || (grow && _end == _buffer.Length))
+        {
+            if (_buffer.Length >= MaxRecordBytes)
+                throw new IOException($"{_path} line {_nextLine}: no record ends within {MaxRecordBytes >> 20} MiB (a quoted field that is never closed?)");
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(BlockSize, _buffer.Length * 2));
+            _buffer.AsSpan(_start, _end - _start).CopyTo(bigger);
+            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+            _end -= _start;
+            _start = 0;
+            _buffer = bigger;
+        }
+        int read = _interactive
+            ? await _stream.ReadAsync(_buffer.AsMemory(_end), cancellation).AsTask().WaitAsync(cancellation)
+            : await _stream.ReadAsync(_buffer.AsMemory(_end), cancellation);
+        if (read == 0) _eof = true;
+        _end += read;
+    }
+
+    /// <summary>Reads the header and, where types must be inferred, a sample of the first rows.</summary>
+    private async ValueTask<Layout> StartAsync(CancellationToken cancellation)
+    {
+        var o = _config.Options;
+        bool header = o.Bool("header"), infer = o.Bool("infer");
+        int inferRows = (int)Math.Min(o.Int("infer_rows"), 1_000_000);
+        int sampleRows = infer ? inferRows : header ? 0 : 1;
+
+        // Enough input for the header and the sample (or all of it).
+        await FillAsync(grow: true, cancellation);
+        if (_end >= 3 && _buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8)) _start = 3;
+        int headerEnd = 0;
+        if (header)
+        {
+            while ((headerEnd = RecordBoundaries.FirstEnd(_buffer.AsSpan(_start, _end - _start), _delimiter)) < 0 && !_eof)
+                await FillAsync(grow: true, cancellation);
+            if (headerEnd < 0) headerEnd = _end - _start;
+        }
+        var samples = new List<SampledRow>();
+        while (true)
+        {
+            samples.Clear();
+            int from = _start + headerEnd;
+            int complete = _eof ? _end - from : RecordBoundaries.LastEnd(_buffer.AsSpan(from, _end - from), _delimiter);
+            if (complete > 0)
+            {
+                using var reader = CsvReader.Create(_buffer.AsMemory(from, complete), ReaderOptions(_config, null) with { HasHeader = false });
+                while (samples.Count < sampleRows && reader.Read()) samples.Add(SampledRow.From(reader));
+            }
+            if (samples.Count >= sampleRows || _eof || _end - _start >= MaxRecordBytes) break;
+            await FillAsync(grow: true, cancellation);
+        }
+
+        string[] columns;
+        if (header)
+        {
+            using var reader = CsvReader.Create(_buffer.AsMemory(_start, headerEnd), ReaderOptions(_config, null) with { HasHeader = false });
+            columns = reader.Read() ? ColumnNames(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray(), _path) : [];
+            _nextLine += _buffer.AsSpan(_start, headerEnd).Count((byte)'\n');
+            _start += headerEnd;
+        }
+        else columns = samples.Count > 0 ? Enumerable.Range(1, samples[0].Cells.Length).Select(i => $"column{i}").ToArray() : [];
+
+        var declared = o.Map("types").ToDictionary(t => t.Key, t => ColumnTypes.Parse(t.Value.Text!));
+        var types = new ColumnType[columns.Length];
+        var inferred = new bool[columns.Length];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            if (declared.TryGetValue(columns[c], out var t)) types[c] = t;
+            else if (infer)
+            {
+                types[c] = ColumnTypes.Infer(samples.Where(r => r.Cells.Length == columns.Length && r.Cells[c].Length > 0).Select(r => r.Cells[c]));
+                inferred[c] = true;
+            }
+        }
+        var wanted = _context.Fields?.ToHashSet(StringComparer.Ordinal);
+        var kept = columns.Where(c => wanted is null || wanted.Contains(c)).ToArray();
+        var outputOf = columns.Select(c => Array.IndexOf(kept, c)).ToArray();
+        return new Layout(Schema.Of(kept), columns, types, inferred, outputOf, inferRows);
+    }
+
+    public IReadOnlyList<Batch> Decode(SourceChunk chunk)
+    {
+        var c = (CsvChunk)chunk;
+        var layout = _layout!;
+        var batches = new List<Batch>();
+        var malformed = new List<Rejection>();
+        var texts = new Utf8Text[layout.Columns.Length];
+        var batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = c.Sequence };
+        long next = c.Sequence;
         try
         {
-            return ValueTask.FromResult(Read(cancellation));
+            var options = ReaderOptions(_config, m => malformed.Add(Malformed(m, c.FirstLine))) with { HasHeader = false };
+            using var reader = CsvReader.Create(c.Buffer.AsMemory(0, c.Length), options);
+            while (reader.Read())
+            {
+                if (batch.IsFull)
+                {
+                    batches.Add(batch);
+                    batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = ++next };
+                }
+                Convert(reader, c.FirstLine + reader.LineNumber - 1, batch, layout, texts);
+                foreach (var m in malformed) batch.AddRejection(m);
+                malformed.Clear();
+            }
+            foreach (var m in malformed) batch.AddRejection(m);
         }
         catch (CsvFormatException e)
         {
             throw new IOException($"{_path}: {e.Message}", e);
         }
-    }
-
-    private Batch? Read(CancellationToken cancellation)
-    {
-        if (!_started) Start();
-        if (_finished && _pending.Count == 0 && _malformed.Count == 0) return null;
-        var batch = new Batch(_schema, _context.BatchSize) { Sequence = ++_sequence };
-        while (batch.Count < _context.BatchSize)
+        finally
         {
-            if ((batch.Count & 1023) == 1023) cancellation.ThrowIfCancellationRequested();
-            if (_pending.TryDequeue(out var sampled))
-            {
-                var row = new SampledCells(sampled);
-                Convert(ref row, batch);
-            }
-            else if (!_finished && _reader.Read())
-            {
-                var row = new LiveCells(_reader);
-                Convert(ref row, batch);
-            }
-            else
-            {
-                _finished = true;
-                break;
-            }
-            MoveMalformed(batch);
+            ArrayPool<byte>.Shared.Return(c.Buffer);
         }
-        MoveMalformed(batch);
-        return batch.Count == 0 && batch.Rejections is null ? null : batch;
+        if (batch.Count > 0 || batch.Rejections is not null) batches.Add(batch);
+        else batch.Release();
+        return batches;
     }
 
-    /// <summary>Reads the columns and, where types must be inferred, a sample of rows (kept for reading).</summary>
-    private void Start()
+    /// <summary>Adds the reader's current row to the batch, or rejects it with its reason.</summary>
+    private void Convert(CsvReader reader, long line, Batch batch, Layout layout, Utf8Text[] texts)
     {
-        _started = true;
-        var o = _config.Options;
-        bool header = o.Bool("header");
-        var columns = Columns(_reader, header, _path);
-        bool infer = o.Bool("infer");
-        _inferRows = (int)Math.Min(o.Int("infer_rows"), 1_000_000);
-        int sample = infer ? _inferRows : header ? 0 : 1;
-        while (_pending.Count < sample && _reader.Read())
-            _pending.Enqueue(SampledRow.From(_reader));
-        _finished = _pending.Count < sample;
-        columns ??= _pending.Count > 0 ? Enumerable.Range(1, _pending.Peek().Cells.Length).Select(i => $"column{i}").ToArray() : [];
-        _schema = Schema.Of(columns.ToArray());
-        var declared = o.Map("types").ToDictionary(t => t.Key, t => ColumnTypes.Parse(t.Value.Text!));
-        _types = new ColumnType[columns.Count];
-        _inferred = new bool[columns.Count];
-        _texts = columns.Select(_ => new Utf8Text()).ToArray();
-        for (int c = 0; c < columns.Count; c++)
-        {
-            if (declared.TryGetValue(columns[c], out var t)) _types[c] = t;
-            else if (infer)
-            {
-                _types[c] = ColumnTypes.Infer(_pending.Where(r => r.Cells.Length == columns.Count && r.Cells[c].Length > 0).Select(r => r.Cells[c]));
-                _inferred[c] = true;
-            }
-        }
-    }
-
-    /// <summary>Adds one row to the batch, or rejects it with its reason.</summary>
-    private void Convert<T>(ref T row, Batch batch) where T : struct, ICells, allows ref struct
-    {
-        int width = _schema.Width;
-        if (row.Count != width)
+        int width = layout.Columns.Length;
+        if (reader.FieldCount != width)
         {
             batch.AddRejection(new Rejection(Rejection.Kinds.Parse,
-                $"the row has {row.Count} field{(row.Count == 1 ? "" : "s")} but there are {width} columns", row.Line, null, row.Raw(), null, "source"));
+                $"the row has {reader.FieldCount} field{(reader.FieldCount == 1 ? "" : "s")} but there are {width} columns", line, null, Raw(reader), null, "source"));
             return;
         }
-        var cells = batch.AddRow(row.Line);
+        var cells = batch.AddRow(line);
         for (int c = 0; c < width; c++)
         {
-            var text = row.Cell(c);
+            var text = reader.GetSpan(c);
+            int slot = layout.OutputOf[c];
+            var type = layout.Types[c];
             if (text.IsEmpty)
             {
-                cells[c] = _types[c] == ColumnType.String && row.QuotedEmpty(c) ? Value.FromString("") : Value.Null;
+                if (slot >= 0) cells[slot] = type == ColumnType.String && reader.GetRawSpan(c).Length >= 2 ? Value.FromString("") : Value.Null;
                 continue;
             }
-            if (_types[c] == ColumnType.String)
+            if (type == ColumnType.String)
             {
-                var s = _texts[c].Decode(text);
-                if (s is not null) { cells[c] = Value.FromString(s); continue; }
-                Reject(batch, ref row, Rejection.Kinds.Parse, $"column \"{_schema[c]}\" is not valid UTF-8");
+                if (slot < 0)
+                {
+                    if (Utf8.IsValid(text)) continue;
+                }
+                else if ((texts[c] ??= new Utf8Text()).Decode(text) is { } s)
+                {
+                    cells[slot] = Value.FromString(s);
+                    continue;
+                }
+                Reject(batch, reader, line, Rejection.Kinds.Parse, $"column \"{layout.Columns[c]}\" is not valid UTF-8");
                 return;
             }
-            if (ColumnTypes.TryParse(_types[c], text, out var value)) { cells[c] = value; continue; }
-            string why = _inferred[c] ? $" (inferred from the first {_inferRows} rows; set \"types\" to override)" : "";
-            Reject(batch, ref row, Rejection.Kinds.Type,
-                $"column \"{_schema[c]}\" is {ColumnTypes.Name(_types[c])}{why}, but \"{Utf8Text.Lossy(text)}\" is not {ColumnTypes.Describe(_types[c])}");
+            if (ColumnTypes.TryParse(type, text, out var value))
+            {
+                if (slot >= 0) cells[slot] = value;
+                continue;
+            }
+            string why = layout.Inferred[c] ? $" (inferred from the first {layout.InferRows} rows; set \"types\" to override)" : "";
+            Reject(batch, reader, line, Rejection.Kinds.Type,
+                $"column \"{layout.Columns[c]}\" is {ColumnTypes.Name(type)}{why}, but \"{Utf8Text.Lossy(text)}\" is not {ColumnTypes.Describe(type)}");
             return;
         }
     }
 
-    private static void Reject<T>(Batch batch, ref T row, string kind, string message) where T : struct, ICells, allows ref struct
+    private static void Reject(Batch batch, CsvReader reader, long line, string kind, string message)
     {
         batch.RemoveLastRow();
-        batch.AddRejection(new Rejection(kind, message, row.Line, null, row.Raw(), null, "source"));
+        batch.AddRejection(new Rejection(kind, message, line, null, Raw(reader), null, "source"));
     }
 
-    private void OnMalformed(CsvMalformedRecord m)
+    private static string Raw(CsvReader reader) => TrimLineEnd(Utf8Text.Lossy(reader.RawRecord));
+
+    private static Rejection Malformed(CsvMalformedRecord m, long firstLine)
     {
         string why = m.Reason switch
         {
@@ -183,69 +313,28 @@ internal sealed class CsvSource : ISource
             CsvMalformedReason.TrailingEscape => "an escape character at the end of the row",
             _ => "bad CSV",
         };
-        _malformed.Add(new Rejection(Rejection.Kinds.Parse, $"malformed row: {why}", m.LineNumber, null, TrimLineEnd(m.RawRecord), null, "source"));
-    }
-
-    private void MoveMalformed(Batch batch)
-    {
-        if (_malformed.Count == 0) return;
-        foreach (var r in _malformed) batch.AddRejection(r);
-        _malformed.Clear();
+        return new Rejection(Rejection.Kinds.Parse, $"malformed row: {why}", firstLine + m.LineNumber - 1, null, TrimLineEnd(m.RawRecord), null, "source");
     }
 
     public ValueTask AcknowledgeAsync(long sequence, CancellationToken cancellation) => ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync()
     {
-        _reader.Dispose();
-        return ValueTask.CompletedTask;
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        return _stream.DisposeAsync();
     }
 
-    internal static string TrimLineEnd(string raw) => raw.TrimEnd('\r', '\n');
+    private static string TrimLineEnd(string raw) => raw.TrimEnd('\r', '\n');
 
-    /// <summary>One row's cells, from the live reader or from the inference sample.</summary>
-    private interface ICells
-    {
-        int Count { get; }
-        long Line { get; }
-        ReadOnlySpan<byte> Cell(int i);
-        bool QuotedEmpty(int i);
-        string Raw();
-    }
-
-    private readonly ref struct LiveCells(CsvReader reader) : ICells
-    {
-        private readonly CsvReader _reader = reader;
-        public int Count => _reader.FieldCount;
-        public long Line => _reader.LineNumber;
-        public ReadOnlySpan<byte> Cell(int i) => _reader.GetSpan(i);
-        public bool QuotedEmpty(int i) => _reader.GetRawSpan(i).Length >= 2;
-        public string Raw() => TrimLineEnd(Utf8Text.Lossy(_reader.RawRecord));
-    }
-
-    private readonly ref struct SampledCells(SampledRow row) : ICells
-    {
-        private readonly SampledRow _row = row;
-        public int Count => _row.Cells.Length;
-        public long Line => _row.Line;
-        public ReadOnlySpan<byte> Cell(int i) => _row.Cells[i];
-        public bool QuotedEmpty(int i) => _row.QuotedEmpty[i];
-        public string Raw() => _row.Raw;
-    }
-
-    /// <summary>A row copied out of the reader while sampling.</summary>
-    private sealed record SampledRow(long Line, byte[][] Cells, bool[] QuotedEmpty, string Raw)
+    /// <summary>A row copied out of the reader while sampling for type inference.</summary>
+    private sealed record SampledRow(byte[][] Cells)
     {
         public static SampledRow From(CsvReader r)
         {
             var cells = new byte[r.FieldCount][];
-            var quoted = new bool[r.FieldCount];
-            for (int i = 0; i < cells.Length; i++)
-            {
-                cells[i] = r.GetSpan(i).ToArray();
-                quoted[i] = cells[i].Length == 0 && r.GetRawSpan(i).Length >= 2;
-            }
-            return new SampledRow(r.LineNumber, cells, quoted, TrimLineEnd(Utf8Text.Lossy(r.RawRecord)));
+            for (int i = 0; i < cells.Length; i++) cells[i] = r.GetSpan(i).ToArray();
+            return new SampledRow(cells);
         }
     }
 }

@@ -113,6 +113,7 @@ internal static class AggregateStep
             }
             output.Merge(merged);
             if (merged > 0) Holding(input);
+            input.Release();
         }
 
         private Group GroupOf(in Row row, int[] slots)

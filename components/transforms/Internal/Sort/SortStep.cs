@@ -153,6 +153,7 @@ internal static class SortStep
 
         private void Reset()
         {
+            foreach (var b in _batches) b.Release();
             _batches.Clear();
             Array.Clear(_keys, 0, _count * keys.Count);
             _count = 0;

@@ -105,6 +105,7 @@ internal static class DedupeStep
                     output.Reject(Reject(input, i, e.Kind, e.Message));
                 }
             }
+            input.Release();
         }
 
         public override IEnumerable<Batch> Complete(StepOutput output)

@@ -72,7 +72,7 @@ internal static class DeriveStep
             int n = input.Count, inWidth = input.Width, outWidth = shape.Output.Width;
             if (!ReferenceEquals(shape.Output, inputSchema))
             {
-                var cells = new Value[Math.Max(1, input.Capacity) * outWidth];
+                var cells = Batch.RentCells(Math.Max(1, input.Capacity) * outWidth);
                 for (int i = 0; i < n; i++)
                     input.Row(i).CopyTo(cells.AsSpan(i * outWidth, inWidth));
                 input.Reshape(shape.Output, cells);

@@ -19,7 +19,7 @@ internal sealed class Projection
     public void Apply(Batch batch)
     {
         int n = batch.Count, width = Output.Width;
-        var cells = new Value[Math.Max(1, batch.Capacity) * width];
+        var cells = Batch.RentCells(Math.Max(1, batch.Capacity) * width);
         for (int i = 0; i < n; i++)
         {
             var from = batch.Row(i);

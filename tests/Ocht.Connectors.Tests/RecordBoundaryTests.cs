@@ -1,0 +1,74 @@
+using System.Text;
+using CsvHelper;
+using FsCheck.Fluent;
+using Ocht.Testkit;
+
+namespace Ocht.Connectors.Tests;
+
+public class RecordBoundaryTests
+{
+    private static readonly string[] Fields = ["a", "", "x y", "\"q,uoted\"", "\"multi\nline\"", "\"es\"\"caped\"", "st\"ray", "\"closed\"after", "\"\"", "12.50", "\"\r\n\""];
+
+    private static List<string> Parse(ReadOnlySpan<byte> csv)
+    {
+        var rows = new List<string>();
+        var bytes = csv.ToArray();
+        using var reader = CsvReader.Create(bytes.AsMemory(), new CsvReaderOptions { HasHeader = false, MalformedData = CsvMalformedDataHandling.Skip, FieldCountMismatch = CsvFieldCountHandling.Allow, OnMalformedRecord = m => rows.Add("malformed:" + m.RawRecord) });
+        while (reader.Read())
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Encoding.UTF8.GetString(reader.GetSpan(i)))));
+        return rows;
+    }
+
+    [Fact]
+    public void Cutting_at_a_found_boundary_reads_the_same_records_as_reading_it_whole()
+    {
+        var row = Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(Gen.Elements(Fields), n)).Select(f => string.Join(",", f));
+        var doc = Gen.Zip(Gen.ArrayOf(row, 12), Gen.Elements("\n", "\r\n")).Select(t => string.Join(t.Item2, t.Item1) + t.Item2);
+        Properties.Check(Prop.ForAll(Gen.Zip(doc, Gen.Choose(0, 1000)).ToArbitrary(), t =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(t.Item1);
+            int cut = t.Item2 % (bytes.Length + 1);
+            int end = RecordBoundaries.LastEnd(bytes.AsSpan(0, cut), (byte)',');
+            if (end < 0) return true;
+            var whole = Parse(bytes);
+            var split = Parse(bytes.AsSpan(0, end)).Concat(Parse(bytes.AsSpan(end))).ToList();
+            if (!whole.SequenceEqual(split))
+                throw new Xunit.Sdk.XunitException($"cut at {end} of {Encoding.UTF8.GetString(bytes).Replace("\n", "\\n")}:\nwhole {string.Join(" / ", whole)}\nsplit {string.Join(" / ", split)}");
+            return true;
+        }), 1000);
+    }
+
+    [Fact]
+    public void The_first_record_end_skips_line_breaks_inside_quotes()
+    {
+        Assert.Equal(10, RecordBoundaries.FirstEnd("a,\"b\nc\",d\ne,f\n"u8, (byte)','));
+        Assert.Equal(-1, RecordBoundaries.FirstEnd("a,\"b\nc"u8, (byte)','));
+        Assert.Equal(6, RecordBoundaries.FirstEnd("a,b\"c\nd\n"u8, (byte)','));
+    }
+
+    [Fact]
+    public async Task A_file_of_many_chunks_keeps_every_record_and_line_number()
+    {
+        string dir = Directory.CreateTempSubdirectory("ocht-chunks-").FullName;
+        var text = new StringBuilder("id,note\n");
+        for (int i = 1; i <= 60_000; i++)
+            text.Append(i).Append(',').Append(i % 7 == 0 ? "\"two\nlines, quoted\"" : i == 50_000 ? "bro\"ken,extra" : "plain text " + i).Append('\n');
+        File.WriteAllText(Path.Combine(dir, "big.csv"), text.ToString());
+        var csv = Connectors.All().Single(c => c.Spec.Name == "csv");
+        var config = new Ocht.Model.ConnectorConfig(csv, Ocht.Document.DocParser.Parse("""{"connector": "csv", "path": "big.csv"}""").Root!, Ocht.Document.Roles.Source, dir, Ocht.Document.Secrets.None);
+        await using var source = (Ocht.Model.IChunkedSource)csv.OpenSource(config, new Ocht.Model.SourceContext("t", 4096, TimeProvider.System));
+        var chunks = new List<Ocht.Model.SourceChunk>();
+        while (await source.ReadChunkAsync(CancellationToken.None) is { } chunk) chunks.Add(chunk);
+        Assert.True(chunks.Count > 1, "the file should span several chunks");
+        var batches = chunks.AsParallel().AsOrdered().SelectMany(source.Decode).ToList();
+        var records = batches.SelectMany(b => b.Records().Select((r, i) => (r, line: b.LineOf(i)))).ToList();
+        Assert.Equal(59_999, records.Count);
+        Assert.Equal(Enumerable.Range(1, 60_000).Where(i => i != 50_000).Select(i => (long)i), records.Select(x => x.r["id"].AsInt));
+        long expectedLine(long id) => 2 + (id - 1) + (id - 1) / 7;
+        Assert.All(records.Where(x => x.r["id"].AsInt % 997 == 0), x => Assert.Equal(expectedLine(x.r["id"].AsInt), x.line));
+        var rejected = Assert.Single(batches.SelectMany(b => b.Rejections ?? []));
+        Assert.Equal(expectedLine(50_000), rejected.Line);
+        Assert.Equal(batches.Select(b => b.Sequence).Order(), batches.Select(b => b.Sequence));
+        Directory.Delete(dir, recursive: true);
+    }
+}
