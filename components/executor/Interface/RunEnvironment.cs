@@ -10,6 +10,9 @@ public sealed record RunEnvironment(string RunId, TimeProvider Clock)
     public Func<ISpillStore>? Spill { get; init; }
 
     public IRunObserver Observer { get; init; } = RunObserver.None;
+
+    /// <summary>Cores the host offers: options.parallelism 0 means this many.</summary>
+    public int Processors { get; init; } = 1;
 }
 
 /// <summary>Live counters of a run, safe to read from another thread (progress lines, metrics).</summary>

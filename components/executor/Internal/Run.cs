@@ -58,7 +58,7 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         try
         {
             await OpenAsync(abortCts.Token);
-            var toTransform = Channel.CreateBounded<Batch>(new BoundedChannelOptions(ChannelCapacity) { SingleReader = true, SingleWriter = true });
+            var toTransform = Channel.CreateBounded<Task<ChunkWork>>(new BoundedChannelOptions(Math.Max(ChannelCapacity, 2 * Parallelism)) { SingleReader = true, SingleWriter = true });
             var toWrite = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(ChannelCapacity) { SingleReader = true, SingleWriter = true });
             await Task.WhenAll(
                 Stage(() => ReadAsync(toTransform.Writer, stopCts.Token, abortCts.Token), e => toTransform.Writer.TryComplete(e)),
@@ -89,10 +89,11 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
     private async Task OpenAsync(CancellationToken cancellation)
     {
         var sourceContext = new SourceContext(plan.Name, plan.Options.BatchSize, env.Clock);
+        var mainSource = sourceContext with { Fields = plan.SourceNeeds?.ToArray() };
         var sinkContext = new SinkContext(plan.Name, plan.Options.BatchSize, env.Clock) { Fields = plan.OutputFields.Fields };
         var resources = await LookupTables.ResourcesAsync(plan, env, sourceContext, cancellation);
         _chain = new StepChain(plan.Steps, resources, env.Clock);
-        _source = plan.Source.Connector.OpenSource(plan.Source, sourceContext);
+        _source = plan.Source.Connector.OpenSource(plan.Source, mainSource);
         foreach (var sink in plan.Sinks)
             _sinks.Add(new SinkSlot(sink, sink.Target.Connector.OpenSink(sink.Target, sinkContext)));
         if (plan.OnError.DeadLetter is { } dl)
@@ -133,51 +134,112 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
 
     private static RunFailure Cancelled() => new(RunFailure.Kinds.Cancelled, "the run was cancelled; nothing was committed");
 
-    private async Task ReadAsync(ChannelWriter<Batch> output, CancellationToken stop, CancellationToken abort)
+    private int Parallelism => plan.Options.Parallelism > 0 ? plan.Options.Parallelism : Math.Max(1, env.Processors);
+
+    /// <summary>One unit of input on its way to the transform stage: a source batch as read, or a chunk
+    /// decoded (and put through the stateless prefix of the steps) on a worker thread.</summary>
+    private sealed class ChunkWork
     {
+        public long Sequence;
+        public long SourceRecords, SourceRejected;
+        public readonly List<Batch> Batches = new();
+        public readonly List<Rejection> Rejections = new();
+        /// <summary>Set when the stateless prefix already ran on the worker.</summary>
+        public PrefixTally? Tally;
+
+        public void AddSource(Batch batch)
+        {
+            Sequence = Math.Max(Sequence, batch.Sequence);
+            SourceRecords += batch.Count;
+            if (batch.Rejections is { } rejected)
+            {
+                SourceRejected += rejected.Count;
+                Rejections.AddRange(rejected);
+            }
+        }
+    }
+
+    /// <summary>Reads in input order. A chunked source's chunks are decoded by worker tasks, started
+    /// here and awaited in order by the transform stage (the channel bounds how many are in flight).</summary>
+    private async Task ReadAsync(ChannelWriter<Task<ChunkWork>> output, CancellationToken stop, CancellationToken abort)
+    {
+        var chunked = Parallelism > 1 ? _source as IChunkedSource : null;
         while (true)
         {
-            Batch? batch;
+            Task<ChunkWork> work;
             try
             {
-                batch = await _source!.ReadAsync(stop);
+                if (chunked is not null)
+                {
+                    if (await chunked.ReadChunkAsync(stop) is not { } chunk) break;
+                    work = Task.Run(() => Decode(chunked, chunk), abort);
+                }
+                else
+                {
+                    if (await _source!.ReadAsync(stop) is not { } batch) break;
+                    var read = new ChunkWork();
+                    read.AddSource(batch);
+                    read.Batches.Add(batch);
+                    work = Task.FromResult(read);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested && !abort.IsCancellationRequested)
             {
                 break;
             }
-            if (batch is null) break;
-            long rejected = batch.Rejections?.Count ?? 0;
-            _sourceRecords += batch.Count;
-            _sourceRejected += rejected;
-            _read += batch.Count + rejected;
-            _progress.AddRead(batch.Count + rejected);
-            await output.WriteAsync(batch, abort);
+            await output.WriteAsync(work, abort);
             if (stop.IsCancellationRequested) break;
         }
     }
 
-    private async Task TransformAsync(ChannelReader<Batch> input, ChannelWriter<WorkItem> output, CancellationToken abort)
+    /// <summary>On a worker: decode a chunk and run the stateless steps over it.</summary>
+    private ChunkWork Decode(IChunkedSource source, SourceChunk chunk)
+    {
+        var chain = _chain!;
+        var work = new ChunkWork { Sequence = chunk.Sequence, Tally = new PrefixTally(chain.StatelessPrefix) };
+        var outputs = new StepOutput[chain.StatelessPrefix];
+        for (int i = 0; i < outputs.Length; i++) outputs[i] = new StepOutput();
+        foreach (var batch in source.Decode(chunk))
+        {
+            work.AddSource(batch);
+            chain.RunPrefix(batch, work.Batches, work.Rejections, work.Tally, outputs);
+        }
+        return work;
+    }
+
+    private async Task TransformAsync(ChannelReader<Task<ChunkWork>> input, ChannelWriter<WorkItem> output, CancellationToken abort)
     {
         var chain = _chain!;
         var into = new ChainOutput();
         long sequence = 0;
-        await foreach (var batch in input.ReadAllAsync(abort))
+        await foreach (var pending in input.ReadAllAsync(abort))
         {
-            sequence = batch.Sequence;
+            var work = await pending;
+            sequence = Math.Max(sequence, work.Sequence);
+            _sourceRecords += work.SourceRecords;
+            _sourceRejected += work.SourceRejected;
+            _read += work.SourceRecords + work.SourceRejected;
+            _progress.AddRead(work.SourceRecords + work.SourceRejected);
             into.Clear();
-            int records = batch.Count; // steps change batches in place
-            chain.Push(batch, into);
-            _progress.AddProcessed(records);
+            if (work.Tally is { } tally)
+            {
+                chain.Absorb(tally);
+                foreach (var b in work.Batches) chain.PushAfterPrefix(b, into);
+            }
+            else
+            {
+                foreach (var b in work.Batches) chain.Push(b, into);
+            }
+            _progress.AddProcessed(work.SourceRecords);
             var item = new WorkItem(sequence, chain.HoldsFrom is long held ? Math.Min(sequence, held - 1) : sequence);
-            if (batch.Rejections is { } sourceRejections) item.Rejections.AddRange(sourceRejections);
+            item.Rejections.AddRange(work.Rejections);
             item.Batches.AddRange(into.Batches);
             item.Rejections.AddRange(into.Rejections);
             if (chain.Satisfied) _enough.Cancel();
             await output.WriteAsync(item, abort);
         }
-        into.Clear();
         // What the steps release at the end is acknowledged only after the final commit.
+        into.Clear();
         foreach (var _ in chain.Complete(into))
             await output.WriteAsync(Take(into, sequence), abort);
         if (into.Batches.Count > 0 || into.Rejections.Count > 0)

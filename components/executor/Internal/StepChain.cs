@@ -24,6 +24,12 @@ internal sealed class StepCounter(int index, string op, bool aggregating)
     }
 }
 
+/// <summary>Counts of the stateless prefix gathered by one worker, merged into the chain in input order.</summary>
+internal sealed class PrefixTally(int steps)
+{
+    public readonly long[] In = new long[steps], Out = new long[steps], Dropped = new long[steps], Rejected = new long[steps], Ticks = new long[steps];
+}
+
 /// <summary>What comes out of the end of the chain.</summary>
 internal sealed class ChainOutput
 {
@@ -62,7 +68,50 @@ internal sealed class StepChain : IDisposable
         }
         _outputs = steps.Select(_ => new StepOutput()).ToArray();
         Counters = steps.Select(s => new StepCounter(s.Index, s.Op, s.Traits.HasFlag(StepTraits.Aggregating))).ToArray();
+        while (StatelessPrefix < steps.Count && steps[StatelessPrefix].Traits.HasFlag(StepTraits.Stateless)) StatelessPrefix++;
     }
+
+    /// <summary>How many leading steps process each batch on its own: they may run on several threads at once.</summary>
+    public int StatelessPrefix { get; }
+
+    /// <summary>Runs the stateless prefix over one batch; thread-safe (stateless runners keep no state,
+    /// outputs and counts are the caller's). Outputs go to <paramref name="into"/> in order.</summary>
+    public void RunPrefix(Batch batch, List<Batch> into, List<Rejection> rejections, PrefixTally tally, StepOutput[] outputs, int step = 0)
+    {
+        if (step == StatelessPrefix)
+        {
+            into.Add(batch);
+            return;
+        }
+        var output = outputs[step];
+        output.Clear();
+        tally.In[step] += batch.Count;
+        long start = _clock.GetTimestamp();
+        _runners[step].Process(batch, output);
+        tally.Ticks[step] += _clock.GetTimestamp() - start;
+        tally.Dropped[step] += output.Dropped;
+        tally.Rejected[step] += output.Rejections.Count;
+        rejections.AddRange(output.Rejections);
+        foreach (var b in output.Batches) tally.Out[step] += b.Count;
+        foreach (var b in output.Batches) RunPrefix(b, into, rejections, tally, outputs, step + 1);
+    }
+
+    /// <summary>Adds a worker's prefix counts (on the chain's own thread).</summary>
+    public void Absorb(PrefixTally tally)
+    {
+        for (int i = 0; i < StatelessPrefix; i++)
+        {
+            var c = Counters[i];
+            c.In += tally.In[i];
+            c.Out += tally.Out[i];
+            c.Dropped += tally.Dropped[i];
+            c.Rejected += tally.Rejected[i];
+            c.Ticks += tally.Ticks[i];
+        }
+    }
+
+    /// <summary>Pushes a batch that has been through the stateless prefix into the rest of the chain.</summary>
+    public void PushAfterPrefix(Batch batch, ChainOutput into) => Through(StatelessPrefix, batch, into);
 
     public StepCounter[] Counters { get; }
 

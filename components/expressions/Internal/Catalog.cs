@@ -30,30 +30,31 @@ internal static class Catalog
 
         // logic
         Lazy("and", "logic", 1, V, "[\"and\", a, b, ...]", "Three-valued AND: false if any is false, else null if any is null, else true.",
-            "[\"and\", [\"=\", \":status\", \"paid\"], [\">=\", \":quantity\", 5]]", "true");
+            "[\"and\", [\"=\", \":status\", \"paid\"], [\">=\", \":quantity\", 5]]", "true", e => e.Length == 2 ? new AndOrEval(and: true, e[0], e[1]) : null);
         Lazy("or", "logic", 1, V, "[\"or\", a, b, ...]", "Three-valued OR: true if any is true, else null if any is null, else false.",
-            "[\"or\", [\"=\", \":country\", \"US\"], [\"=\", \":country\", \"CA\"]]", "false (country \"DE\")");
+            "[\"or\", [\"=\", \":country\", \"US\"], [\"=\", \":country\", \"CA\"]]", "false (country \"DE\")", e => e.Length == 2 ? new AndOrEval(and: false, e[0], e[1]) : null);
         Strict("not", "logic", 1, 1, "[\"not\", a]", "Negation; null stays null.", "[\"not\", [\"is-null\", \":email\"]]", "true", a => Logic.Not(a[0]));
         Lazy("if", "logic", 2, 3, "[\"if\", cond, then, else?]", "then when cond is true; else (or null) when it is false or null.",
             "[\"if\", [\">\", \":total\", 100], \"big\", \"small\"]", "\"big\" (total 250)");
-        Lazy("coalesce", "logic", 1, V, "[\"coalesce\", a, b, ...]", "The first argument that is not null.", "[\"coalesce\", \":discount\", 0]", "0 (discount empty)");
+        Lazy("coalesce", "logic", 1, V, "[\"coalesce\", a, b, ...]", "The first argument that is not null.", "[\"coalesce\", \":discount\", 0]", "0 (discount empty)",
+            e => e.Length == 2 ? new CoalesceEval(e[0], e[1]) : null);
         Strict("is-null", "logic", 1, 1, "[\"is-null\", x]", "True when x is null.", "[\"is-null\", \":discount\"]", "true (discount empty)", a => Value.FromBool(a[0].IsNull));
 
         // arithmetic
         Strict("+", "arithmetic", 2, V, "[\"+\", a, b, ...]", "Sum. int+int is int (overflow is an error); decimal if any is decimal; float if any is float.",
-            "[\"+\", 1, 2.50]", "3.50", a => Fold(a, "+", Numbers.Add), e => e.Length == 2 ? new ArithmeticEval("+", e[0], e[1]) : null);
+            "[\"+\", 1, 2.50]", "3.50", a => Fold(a, "+", Numbers.Add), e => Chain("+", e));
         Strict("-", "arithmetic", 1, 2, "[\"-\", a, b] or [\"-\", a]", "Difference, or negation with one argument.",
             "[\"-\", 1, \":discount\"]", "0.85 (discount 0.15)", a => a.Length == 1 ? NullOr(a[0], "-", Numbers.Negate) : Fold(a, "-", Numbers.Subtract),
             e => e.Length == 2 ? new ArithmeticEval("-", e[0], e[1]) : null);
         Strict("*", "arithmetic", 2, V, "[\"*\", a, b, ...]", "Product, with the same type rules as +.",
-            "[\"*\", \":quantity\", \":unit_price\"]", "59.80 (2 x 29.90)", a => Fold(a, "*", Numbers.Multiply), e => e.Length == 2 ? new ArithmeticEval("*", e[0], e[1]) : null);
+            "[\"*\", \":quantity\", \":unit_price\"]", "59.80 (2 x 29.90)", a => Fold(a, "*", Numbers.Multiply), e => Chain("*", e));
         Strict("/", "arithmetic", 2, 2, "[\"/\", a, b]", "Quotient; never truncates (int / int is decimal). Division by zero is an error.",
             "[\"/\", 7, 2]", "3.5", a => Fold(a, "/", Numbers.Divide), e => new ArithmeticEval("/", e[0], e[1]));
         Strict("%", "arithmetic", 2, 2, "[\"%\", a, b]", "Remainder (sign of a). Division by zero is an error.",
             "[\"%\", 7, 3]", "1", a => Fold(a, "%", Numbers.Remainder), e => new ArithmeticEval("%", e[0], e[1]));
         Strict("abs", "arithmetic", 1, 1, "[\"abs\", x]", "Absolute value.", "[\"abs\", -4.5]", "4.5", a => NullOr(a[0], "abs", Numbers.Abs));
         Strict("round", "arithmetic", 1, 2, "[\"round\", x, digits?]", "Rounds half away from zero to digits places (default 0); a decimal result has exactly that many places.",
-            "[\"round\", 2.345, 2]", "2.35", Round);
+            "[\"round\", 2.345, 2]", "2.35", Round, SpecializeRound);
         Strict("floor", "arithmetic", 1, 1, "[\"floor\", x]", "Largest whole number not above x.", "[\"floor\", 2.7]", "2", a => NullOr(a[0], "floor", Numbers.Floor));
         Strict("ceil", "arithmetic", 1, 1, "[\"ceil\", x]", "Smallest whole number not below x.", "[\"ceil\", 2.1]", "3", a => NullOr(a[0], "ceil", Numbers.Ceiling));
         Strict("least", "arithmetic", 1, V, "[\"least\", a, b, ...]", "The smallest argument; nulls are ignored (null only if all are null).",
@@ -110,8 +111,9 @@ internal static class Catalog
         Applier apply, Func<Evaluator[], Evaluator?>? specialize = null) =>
         Add(new FunctionDef(new FunctionSpec(name, group, min, max, signature, summary, example, result), apply, specialize));
 
-    private static void Lazy(string name, string group, int min, int max, string signature, string summary, string example, string result) =>
-        Add(new FunctionDef(new FunctionSpec(name, group, min, max, signature, summary, example, result), null));
+    private static void Lazy(string name, string group, int min, int max, string signature, string summary, string example, string result,
+        Func<Evaluator[], Evaluator?>? specialize = null) =>
+        Add(new FunctionDef(new FunctionSpec(name, group, min, max, signature, summary, example, result), null, specialize));
 
     private static void Add(FunctionDef def)
     {
@@ -129,13 +131,34 @@ internal static class Catalog
     private delegate Value Binary(in Value a, in Value b);
     private delegate Value Unary(in Value a);
 
+    /// <summary>n-ary arithmetic is the binary operator folded from the left: ["*", a, b, c] is (a * b) * c,
+    /// each step null if either side is null.</summary>
     private static Value Fold(ReadOnlySpan<Value> a, string op, Binary f)
     {
-        if (AnyNull(a)) return Value.Null;
-        var acc = Numbers.Coerce(a[0], op, 0);
+        var acc = a[0];
         for (int i = 1; i < a.Length; i++)
-            acc = f(acc, Numbers.Coerce(a[i], op, i));
+        {
+            if (acc.IsNull || a[i].IsNull) { acc = Value.Null; continue; }
+            acc = f(Numbers.Coerce(acc, op, i == 1 ? 0 : -1), Numbers.Coerce(a[i], op, i));
+        }
         return acc;
+    }
+
+    /// <summary>The same left fold as nested two-operand nodes.</summary>
+    private static Evaluator Chain(string op, Evaluator[] e)
+    {
+        Evaluator acc = new ArithmeticEval(op, e[0], e[1]);
+        for (int i = 2; i < e.Length; i++) acc = new ArithmeticEval(op, acc, e[i]);
+        return acc;
+    }
+
+    /// <summary>round with literal digits (the usual form) checks the digits once, at compile time.</summary>
+    private static Evaluator? SpecializeRound(Evaluator[] e)
+    {
+        if (e.Length == 2 && e[1] is not ConstEval) return null;
+        long digits = e.Length == 2 ? Whole(((ConstEval)e[1]).Value, "round", 1) : 0;
+        if (digits is > 28 or < -18) return null;
+        return new RoundEval(e[0], digits);
     }
 
     private static Value NullOr(in Value v, string op, Unary f) => v.IsNull ? v : f(Numbers.Coerce(v, op, 0));

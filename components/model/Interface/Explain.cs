@@ -14,6 +14,9 @@ public static class Explain
         sb.AppendLine();
         sb.Append("source   ").AppendLine(Connector(plan.Source));
         if (plan.SourceFields.IsKnown) sb.Append("         fields: ").AppendLine(string.Join(", ", plan.SourceFields.Fields!));
+        if (plan.SourceNeeds is { } needs && plan.SourceFields.IsKnown && needs.Count < plan.SourceFields.Fields!.Count)
+            sb.Append("         reads:  ").Append(string.Join(", ", plan.SourceFields.Fields!.Where(needs.Contains)))
+              .AppendLine(" (other columns are checked, not loaded)");
         sb.AppendLine(plan.Steps.Count == 0 ? "steps    (none)" : "steps");
         foreach (var step in plan.Steps)
         {

@@ -72,6 +72,19 @@ public sealed class PipelinePlan
     public FieldScope SourceFields { get; }
     /// <summary>The fields records have when they reach the sinks (unknown for schemaless input).</summary>
     public FieldScope OutputFields { get; }
+
+    /// <summary>The source fields the steps and sinks read (null: all). Dead letters carry whole
+    /// records, so a dead-letter policy reads every field.</summary>
+    public IReadOnlySet<string>? SourceNeeds
+    {
+        get
+        {
+            if (OnError.Mode == ErrorMode.DeadLetter) return null;
+            IReadOnlySet<string>? needs = null; // sinks write every field they get
+            for (int i = Steps.Count - 1; i >= 0; i--) needs = Steps[i].InputNeeds(needs);
+            return needs;
+        }
+    }
     public IReadOnlyList<StepDefinition> Steps { get; }
     public IReadOnlyList<SinkPlan> Sinks { get; }
     public ErrorPolicy OnError { get; }

@@ -14,7 +14,7 @@ public static class Golden
     /// <summary>Compares <paramref name="actual"/> with golden/<paramref name="name"/> beside the calling test file.</summary>
     public static void Verify(string name, string actual, [CallerFilePath] string caller = "")
     {
-        string path = Path.Combine(Path.GetDirectoryName(caller)!, "golden", name);
+        string path = Path.Combine(Path.GetDirectoryName(SourcePath(caller))!, "golden", name);
         VerifyFile(path, actual);
     }
 
@@ -33,11 +33,16 @@ public static class Golden
         Assert.Equal(expected, actual);
     }
 
-    /// <summary>The repository root (the directory holding Ocht.sln), found from the calling source file.</summary>
-    public static string RepositoryRoot([CallerFilePath] string caller = "")
+    /// <summary>The repository root (the directory holding Ocht.sln), found above the test assembly.</summary>
+    /// <remarks>Not from [CallerFilePath]: CI builds map source paths to "/_/" (ContinuousIntegrationBuild).</remarks>
+    public static string RepositoryRoot()
     {
-        var dir = new DirectoryInfo(Path.GetDirectoryName(caller)!);
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Ocht.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Ocht.sln not found above " + caller);
+        return dir?.FullName ?? throw new InvalidOperationException("Ocht.sln not found above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>A compiler-recorded source path on disk, undoing the "/_/" path map of CI builds.</summary>
+    private static string SourcePath(string caller) =>
+        caller.StartsWith("/_/", StringComparison.Ordinal) ? Path.Combine(RepositoryRoot(), caller[3..]) : caller;
 }

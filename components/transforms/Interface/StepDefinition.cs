@@ -8,10 +8,12 @@ namespace Ocht.Transforms;
 public sealed class StepDefinition
 {
     private readonly Func<StepDefinition, StepResources, StepRunner> _factory;
+    private readonly Func<IReadOnlySet<string>?, IReadOnlySet<string>?> _needs;
 
     internal StepDefinition(int index, string op, DocNode node, FieldScope input, FieldScope output, StepTraits traits,
-        string summary, Func<StepDefinition, StepResources, StepRunner> factory, DocNode? table = null)
+        string summary, Func<StepDefinition, StepResources, StepRunner> factory, DocNode? table, Func<IReadOnlySet<string>?, IReadOnlySet<string>?> needs)
     {
+        _needs = needs;
         Index = index;
         Op = op;
         Node = node;
@@ -36,6 +38,10 @@ public sealed class StepDefinition
     public DocNode? Table { get; }
 
     public StepRunner CreateRunner(StepResources resources) => _factory(this, resources);
+
+    /// <summary>The input fields this step reads, given the fields needed from its output (null: all).
+    /// A field the step may reject a record for counts as read, so leaving fields out never changes results.</summary>
+    public IReadOnlySet<string>? InputNeeds(IReadOnlySet<string>? output) => _needs(output);
 }
 
 /// <summary>How a step can be scheduled.</summary>

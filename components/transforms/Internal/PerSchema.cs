@@ -12,18 +12,21 @@ internal sealed class PerSchema<T>(Func<Schema, T> build) where T : class
 {
     private const int Capacity = 1024;
     private readonly ConcurrentDictionary<Schema, T> _entries = new(ReferenceEqualityComparer.Instance);
-    private (Schema Schema, T Entry)? _last;
+    // One object, swapped whole: a two-field struct could be read half-updated by another thread.
+    private sealed record Last(Schema Schema, T Entry);
+
+    private Last? _last;
 
     public T For(Schema schema)
     {
         var last = _last;
-        if (last is { } l && ReferenceEquals(l.Schema, schema)) return l.Entry;
+        if (last is not null && ReferenceEquals(last.Schema, schema)) return last.Entry;
         if (!_entries.TryGetValue(schema, out var entry))
         {
             if (_entries.Count >= Capacity) _entries.Clear();
             entry = _entries.GetOrAdd(schema, build);
         }
-        _last = (schema, entry);
+        _last = new Last(schema, entry);
         return entry;
     }
 }

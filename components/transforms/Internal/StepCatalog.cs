@@ -11,8 +11,29 @@ internal sealed record StepSource(int Index, DocNode Node, Options Options, Fiel
     public DocNode At(string option) => Node[option] ?? Node;
 
     public StepDefinition Define(FieldScope output, StepTraits traits, string summary,
-        Func<StepDefinition, StepResources, StepRunner> factory, DocNode? table = null) =>
-        new(Index, Op, Node, Input, output, traits, summary, factory, table);
+        Func<StepDefinition, StepResources, StepRunner> factory, Func<IReadOnlySet<string>?, IReadOnlySet<string>?> needs, DocNode? table = null) =>
+        new(Index, Op, Node, Input, output, traits, summary, factory, table, needs);
+}
+
+/// <summary>Rules for which input fields a step reads (null: all fields).</summary>
+internal static class Needs
+{
+    /// <summary>What is needed after, plus what the step itself reads.</summary>
+    public static Func<IReadOnlySet<string>?, IReadOnlySet<string>?> Plus(IEnumerable<string> reads)
+    {
+        var own = reads.ToHashSet(StringComparer.Ordinal);
+        return after => after is null ? null : after.Union(own, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Exactly these fields, whatever is needed after (select, aggregate).</summary>
+    public static Func<IReadOnlySet<string>?, IReadOnlySet<string>?> Exactly(IEnumerable<string> reads)
+    {
+        var own = reads.ToHashSet(StringComparer.Ordinal);
+        return _ => own;
+    }
+
+    public static IEnumerable<string> Of(IEnumerable<Expressions.CompiledExpr> exprs) =>
+        exprs.SelectMany(e => Expressions.Expressions.FieldsUsed(e.Source));
 }
 
 /// <summary>The registry of steps: one registration per step, with its spec and compiler.</summary>

@@ -11,6 +11,10 @@ namespace Ocht.Values;
 /// </summary>
 public sealed class Batch
 {
+    // Enough arrays per size for every batch in flight between the stages of a parallel run; the
+    // shared pool keeps only a few per core, and a miss is a fresh large-object allocation.
+    private static readonly ArrayPool<Value> Cells = ArrayPool<Value>.Create(maxArrayLength: 1 << 24, maxArraysPerBucket: 64);
+
     private Value[] _cells;
     private long[] _lines;
 
@@ -25,7 +29,7 @@ public sealed class Batch
     /// <summary>A cleared cell array for <paramref name="length"/> cells, from the pool (may be longer).</summary>
     public static Value[] RentCells(int length)
     {
-        var cells = ArrayPool<Value>.Shared.Rent(Math.Max(1, length));
+        var cells = Cells.Rent(Math.Max(1, length));
         cells.AsSpan(0, length).Clear();
         return cells;
     }
@@ -33,7 +37,7 @@ public sealed class Batch
     private void ReturnCells(Value[] cells, int used)
     {
         cells.AsSpan(0, Math.Min(used, cells.Length)).Clear();
-        ArrayPool<Value>.Shared.Return(cells);
+        Cells.Return(cells);
     }
 
     /// <summary>The batch is finished (every sink has written it): its cells go back to the pool.

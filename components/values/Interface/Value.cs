@@ -27,6 +27,16 @@ public readonly struct Value : IEquatable<Value>
         _negative = false;
     }
 
+    private Value(long magnitude, byte scale, bool negative)
+    {
+        _kind = ValueKind.Decimal;
+        _bits = magnitude;
+        _hi = 0;
+        _scale = scale;
+        _negative = negative;
+        _obj = null;
+    }
+
     private Value(decimal d)
     {
         Span<int> parts = stackalloc int[4];
@@ -46,6 +56,36 @@ public readonly struct Value : IEquatable<Value>
     public static Value FromBool(bool b) => b ? True : False;
     public static Value FromInt(long i) => new(ValueKind.Int, i);
     public static Value FromDecimal(decimal d) => new(d);
+    /// <summary>An exact decimal mantissa × 10^-scale without going through System.Decimal (scale 0..28).</summary>
+    public static Value FromScaled(long mantissa, int scale)
+    {
+        if ((uint)scale > 28 || mantissa == long.MinValue) return FromDecimal(new decimal(mantissa) / Pow10Decimal(scale));
+        return new Value(mantissa < 0 ? -mantissa : mantissa, (byte)scale, mantissa < 0);
+    }
+
+    /// <summary>An int, or a decimal whose mantissa fits 63 bits, as mantissa and scale: the fast path of
+    /// exact arithmetic (results equal System.Decimal's, scale included).</summary>
+    public bool TryGetScaled(out long mantissa, out int scale)
+    {
+        if (_kind == ValueKind.Int) { mantissa = _bits; scale = 0; return true; }
+        if (_kind == ValueKind.Decimal && _hi == 0 && _bits >= 0)
+        {
+            mantissa = _negative ? -_bits : _bits;
+            scale = _scale;
+            return true;
+        }
+        mantissa = 0;
+        scale = 0;
+        return false;
+    }
+
+    private static decimal Pow10Decimal(int n)
+    {
+        decimal r = 1;
+        for (int i = 0; i < n; i++) r *= 10;
+        return r;
+    }
+
     public static Value FromFloat(double f) => new(ValueKind.Float, BitConverter.DoubleToInt64Bits(f));
     public static Value FromString(string? s) => s is null ? Null : new(ValueKind.String, 0, s);
     /// <summary>A UTC instant. Non-UTC kinds are converted; Unspecified is taken as UTC.</summary>

@@ -19,7 +19,7 @@ public static class ValueOrder
                 ValueKind.Null => 0,
                 ValueKind.Bool => a.AsBool.CompareTo(b.AsBool),
                 ValueKind.Int => a.AsInt.CompareTo(b.AsInt),
-                ValueKind.Decimal => decimal.Compare(a.AsDecimal, b.AsDecimal),
+                ValueKind.Decimal => CompareDecimals(a, b),
                 ValueKind.Float => a.AsFloat.CompareTo(b.AsFloat),
                 ValueKind.String => CompareText(a.AsString, b.AsString),
                 ValueKind.Timestamp => a.TimestampTicks.CompareTo(b.TimestampTicks),
@@ -112,11 +112,31 @@ public static class ValueOrder
         var ka = a.Kind;
         var kb = b.Kind;
         if (ka == ValueKind.Int && kb == ValueKind.Int) return a.AsInt.CompareTo(b.AsInt);
-        if (ka != ValueKind.Float && kb != ValueKind.Float) return decimal.Compare(a.ToDecimal(), b.ToDecimal());
+        if (ka != ValueKind.Float && kb != ValueKind.Float) return CompareDecimals(a, b);
         if (ka == ValueKind.Int) return CompareLongDouble(a.AsInt, b.AsFloat);
         if (kb == ValueKind.Int) return -CompareLongDouble(b.AsInt, a.AsFloat);
         return a.ToDouble().CompareTo(b.ToDouble());
     }
+
+    /// <summary>Exact comparison of ints and decimals; scaled mantissas when they fit, System.Decimal otherwise.</summary>
+    private static int CompareDecimals(in Value a, in Value b)
+    {
+        if (a.TryGetScaled(out long ma, out int sa) && b.TryGetScaled(out long mb, out int sb))
+        {
+            if (sa == sb) return ma.CompareTo(mb);
+            // Bring both to the larger scale when that cannot overflow (|m| < 2^63 / 10^diff).
+            int diff = Math.Abs(sa - sb);
+            if (diff < 18)
+            {
+                long factor = Pow10[diff], limit = long.MaxValue / factor;
+                if (sa < sb && Math.Abs(ma) <= limit) return (ma * factor).CompareTo(mb);
+                if (sb < sa && Math.Abs(mb) <= limit) return ma.CompareTo(mb * factor);
+            }
+        }
+        return decimal.Compare(a.ToDecimal(), b.ToDecimal());
+    }
+
+    private static readonly long[] Pow10 = Enumerable.Range(0, 18).Select(n => (long)Math.Pow(10, n)).ToArray();
 
     private static int CompareLongDouble(long l, double d)
     {

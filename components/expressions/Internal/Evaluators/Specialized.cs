@@ -95,3 +95,52 @@ internal sealed class MatchesEval(Evaluator text, System.Text.RegularExpressions
         catch (EvalException e) when (text.Field is { } field) { throw e.WithField(field); }
     }
 }
+
+/// <summary>["round", x, literal digits].</summary>
+internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
+{
+    public override Value Eval(in Row row)
+    {
+        var v = value.Eval(row);
+        if (v.IsNull) return v;
+        try
+        {
+            return Numbers.Round(v.IsNumber ? v : Numbers.Coerce(v, "round", 0), digits);
+        }
+        catch (EvalException e) when (e.Operand == 0 && value.Field is { } field && e.Field is null)
+        {
+            throw e.WithField(field);
+        }
+    }
+}
+
+/// <summary>["coalesce", a, b]: b is evaluated only when a is null.</summary>
+internal sealed class CoalesceEval(Evaluator first, Evaluator second) : Evaluator
+{
+    public override Value Eval(in Row row)
+    {
+        var v = first.Eval(row);
+        return v.IsNull ? second.Eval(row) : v;
+    }
+}
+
+/// <summary>Two-operand and / or with three-valued logic and short-circuit, as <see cref="LazyForms"/>.</summary>
+internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Evaluator
+{
+    public override Value Eval(in Row row)
+    {
+        var a = Truth(left, row, 0);
+        if (a.Kind == ValueKind.Bool && a.AsBool != and) return a;
+        var b = Truth(right, row, 1);
+        if (b.Kind == ValueKind.Bool && b.AsBool != and) return b;
+        return a.IsNull || b.IsNull ? Value.Null : Value.FromBool(and);
+    }
+
+    private Value Truth(Evaluator arg, in Row row, int operand)
+    {
+        var v = arg.Eval(row);
+        if (v.Kind is ValueKind.Bool or ValueKind.Null) return v;
+        var e = EvalException.Type($"\"{(and ? "and" : "or")}\" expects true, false or null, found {Show.Value(v)} ({Show.Kind(v.Kind)})", operand);
+        throw arg.Field is { } field ? e.WithField(field) : e;
+    }
+}

@@ -31,6 +31,42 @@ internal static class Numbers
         throw EvalException.Type($"\"{op}\" expects a number, found {Show.Value(v)} ({Show.Kind(v.Kind)})", operand);
     }
 
+    private static readonly long[] Pow10Long = Enumerable.Range(0, 19).Select(n => (long)Math.Pow(10, n)).ToArray();
+
+    /// <summary>Exact a ± b on scaled mantissas (the scale of the result is the larger one, as System.Decimal's);
+    /// false when a mantissa or the result does not fit 63 bits.</summary>
+    private static bool TryScaledAdd(in Value a, in Value b, bool subtract, out Value result)
+    {
+        result = default;
+        if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb)) return false;
+        int s = Math.Max(sa, sb);
+        if (!TryRescale(ma, s - sa, out ma) || !TryRescale(mb, s - sb, out mb)) return false;
+        long r = subtract ? ma - mb : ma + mb;
+        bool overflow = subtract ? ((ma ^ mb) & (ma ^ r)) < 0 : ((ma ^ r) & (mb ^ r)) < 0;
+        if (overflow || r == long.MinValue) return false;
+        result = Value.FromScaled(r, s);
+        return true;
+    }
+
+    private static bool TryScaledMultiply(in Value a, in Value b, out Value result)
+    {
+        result = default;
+        if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb) || sa + sb > 28) return false;
+        long high = Math.BigMul(ma, mb, out long low);
+        if (high != (low >> 63) || low == long.MinValue) return false;
+        result = Value.FromScaled(low, sa + sb);
+        return true;
+    }
+
+    private static bool TryRescale(long m, int by, out long scaled)
+    {
+        scaled = m;
+        if (by == 0) return true;
+        if (by >= Pow10Long.Length) return false;
+        long high = Math.BigMul(m, Pow10Long[by], out scaled);
+        return high == (scaled >> 63) && scaled != long.MinValue;
+    }
+
     public static Value Add(in Value a, in Value b)
     {
         if (a.Kind == ValueKind.Int && b.Kind == ValueKind.Int)
@@ -40,6 +76,7 @@ internal static class Numbers
             return Value.FromInt(r);
         }
         if (a.Kind == ValueKind.Float || b.Kind == ValueKind.Float) return Finite(a.ToDouble() + b.ToDouble(), "+");
+        if (TryScaledAdd(a, b, subtract: false, out var fast)) return fast;
         try { return Value.FromDecimal(a.ToDecimal() + b.ToDecimal()); }
         catch (OverflowException) { throw Overflow("+"); }
     }
@@ -53,6 +90,7 @@ internal static class Numbers
             return Value.FromInt(r);
         }
         if (a.Kind == ValueKind.Float || b.Kind == ValueKind.Float) return Finite(a.ToDouble() - b.ToDouble(), "-");
+        if (TryScaledAdd(a, b, subtract: true, out var fast)) return fast;
         try { return Value.FromDecimal(a.ToDecimal() - b.ToDecimal()); }
         catch (OverflowException) { throw Overflow("-"); }
     }
@@ -67,6 +105,7 @@ internal static class Numbers
             return Value.FromInt(r);
         }
         if (a.Kind == ValueKind.Float || b.Kind == ValueKind.Float) return Finite(a.ToDouble() * b.ToDouble(), "*");
+        if (TryScaledMultiply(a, b, out var fast)) return fast;
         try { return Value.FromDecimal(a.ToDecimal() * b.ToDecimal()); }
         catch (OverflowException) { throw Overflow("*"); }
     }
@@ -152,6 +191,7 @@ internal static class Numbers
                 }
             default:
                 {
+                    if (digits >= 0 && TryScaledRound(a, (int)digits, out var fast)) return fast;
                     decimal d = a.AsDecimal;
                     if (digits < 0)
                     {
@@ -169,6 +209,26 @@ internal static class Numbers
                     return Value.FromDecimal(rounded);
                 }
         }
+    }
+
+    /// <summary>Round half away from zero to exactly <paramref name="digits"/> places on the scaled mantissa.</summary>
+    private static bool TryScaledRound(in Value a, int digits, out Value result)
+    {
+        result = default;
+        if (!a.TryGetScaled(out long m, out int scale) || digits > 28) return false;
+        if (scale <= digits)
+        {
+            if (!TryRescale(m, digits - scale, out long padded)) return false;
+            result = Value.FromScaled(padded, digits);
+            return true;
+        }
+        int drop = scale - digits;
+        if (drop >= Pow10Long.Length) return false;
+        long unit = Pow10Long[drop];
+        long q = m / unit, r = m % unit;
+        if (Math.Abs(r) * 2 >= unit) q += Math.Sign(m);
+        result = Value.FromScaled(q, digits);
+        return true;
     }
 
     public static bool IsZero(in Value v) => v.Kind switch

@@ -39,7 +39,8 @@ internal static class AggregateStep
         var byArray = by.ToArray();
         var aggArray = aggregates.ToArray();
         return s.Define(FieldScope.Of(output.Names), StepTraits.Blocking | StepTraits.Aggregating, summary,
-            (d, r) => new Runner(d, byArray, aggArray, output, r.BatchSize));
+            (d, r) => new Runner(d, byArray, aggArray, output, r.BatchSize),
+            Needs.Exactly(byArray.Concat(Needs.Of(aggArray.Where(a => a.Input is not null).Select(a => a.Input!)))));
     }
 
     private static Aggregate? ParseAggregate(string output, DocNode node, StepSource s)

@@ -18,7 +18,7 @@ internal static class SortStep
     {
         var keys = SortKeys.Parse(s.At("by"), s.Input, s.Diagnostics);
         if (keys is null) return null;
-        return s.Define(s.Input, StepTraits.Blocking, $"by {keys}", (d, r) => new Runner(d, keys, r));
+        return s.Define(s.Input, StepTraits.Blocking, $"by {keys}", (d, r) => new Runner(d, keys, r), Needs.Plus(Needs.Of(keys.Exprs)));
     }
 
     /// <summary>Buffers rows (by reference into their batches) with their keys until the memory budget

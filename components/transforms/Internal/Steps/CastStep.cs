@@ -27,7 +27,7 @@ internal static class CastStep
         var casts = map.Select(m => (Field: m.Key, Type: m.Value.Text ?? "")).ToArray();
         var slots = new PerSchema<int[]>(schema => casts.Select(c => schema.IndexOf(c.Field)).ToArray());
         string summary = string.Join(", ", casts.Select(c => $"{c.Field}: {c.Type}"));
-        return s.Define(s.Input, StepTraits.Stateless, summary, (d, _) => new Runner(d, casts, slots));
+        return s.Define(s.Input, StepTraits.Stateless, summary, (d, _) => new Runner(d, casts, slots), Needs.Plus(casts.Select(c => c.Field)));
     }
 
     private sealed class Runner(StepDefinition definition, (string Field, string Type)[] casts, PerSchema<int[]> slots) : StepRunner(definition)

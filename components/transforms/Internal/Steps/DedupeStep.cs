@@ -31,7 +31,7 @@ internal static class DedupeStep
         var keyArray = keys.ToArray();
         string summary = $"key {string.Join(", ", keys)}, keep {(keepLast ? "last" : "first")}";
         return s.Define(s.Input, keepLast ? StepTraits.Blocking : StepTraits.None, summary,
-            (d, r) => keepLast ? new KeepLast(d, keyArray, r.BatchSize) : new KeepFirst(d, keyArray));
+            (d, r) => keepLast ? new KeepLast(d, keyArray, r.BatchSize) : new KeepFirst(d, keyArray), Needs.Plus(Needs.Of(keyArray)));
     }
 
     /// <summary>Evaluates a row's key into a reusable buffer; throws EvalException to reject.</summary>

@@ -36,7 +36,8 @@ internal static class DeriveStep
         string summary = string.Join(", ", names.Select((n, i) => $"{n} = {exprs[i]}"));
         var namesArray = names.ToArray();
         var exprArray = exprs.ToArray();
-        return s.Define(scope, StepTraits.Stateless, summary, (d, _) => new Runner(d, namesArray, exprArray));
+        return s.Define(scope, StepTraits.Stateless, summary, (d, _) => new Runner(d, namesArray, exprArray),
+            after => after is null ? null : after.Except(namesArray).Union(Needs.Of(exprArray)).ToHashSet(StringComparer.Ordinal));
     }
 
     private sealed class Shape

@@ -21,7 +21,7 @@ internal static class FilterStep
         var expr = Expressions.Expressions.Parse(where, s.Diagnostics, s.Input);
         var compiled = expr is null ? null : Expressions.Expressions.Compile(expr, s.Diagnostics);
         if (compiled is null) return null;
-        return s.Define(s.Input, StepTraits.Stateless, $"keep where {compiled}", (d, _) => new Runner(d, compiled));
+        return s.Define(s.Input, StepTraits.Stateless, $"keep where {compiled}", (d, _) => new Runner(d, compiled), Needs.Plus(Needs.Of([compiled])));
     }
 
     private sealed class Runner(StepDefinition definition, CompiledExpr where) : StepRunner(definition)

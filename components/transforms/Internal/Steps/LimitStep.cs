@@ -16,7 +16,7 @@ internal static class LimitStep
     public static StepDefinition? Compile(StepSource s)
     {
         long count = s.Options.Int("count");
-        return s.Define(s.Input, StepTraits.None, $"first {count}", (d, _) => new Runner(d, count));
+        return s.Define(s.Input, StepTraits.None, $"first {count}", (d, _) => new Runner(d, count), Needs.Plus([]));
     }
 
     private sealed class Runner(StepDefinition definition, long count) : StepRunner(definition)

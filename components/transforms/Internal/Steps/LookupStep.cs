@@ -41,7 +41,8 @@ internal static class LookupStep
         var added = fields.ToArray();
         string summary = $"{string.Join(", ", added)} from {from["connector"]?.Text ?? "?"} on {string.Join(", ", on.Select(p => $"{p.Left} = {p.Right}"))}";
         return s.Define(s.Input.With(added), StepTraits.Stateless, summary,
-            (d, r) => new Runner(d, left, right, added, r.LoadTable?.Invoke(d) ?? throw new InvalidOperationException("lookup tables cannot be loaded in this context")), from);
+            (d, r) => new Runner(d, left, right, added, r.LoadTable?.Invoke(d) ?? throw new InvalidOperationException("lookup tables cannot be loaded in this context")),
+            after => after is null ? null : after.Except(added).Union(left).ToHashSet(StringComparer.Ordinal), from);
     }
 
     private sealed class Shape

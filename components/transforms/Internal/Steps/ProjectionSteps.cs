@@ -51,7 +51,7 @@ internal static class SelectStep
         if (!FieldChecks.Unique(s, "fields", fields)) return null;
         var output = Schema.Of(fields.ToArray());
         var shapes = new PerSchema<Projection>(input => new Projection(output, fields.Select(input.IndexOf).ToArray()));
-        return s.Define(FieldScope.Of(fields), StepTraits.Stateless, string.Join(", ", fields), (d, _) => new ProjectionRunner(d, shapes));
+        return s.Define(FieldScope.Of(fields), StepTraits.Stateless, string.Join(", ", fields), (d, _) => new ProjectionRunner(d, shapes), Needs.Exactly(fields));
     }
 }
 
@@ -75,7 +75,7 @@ internal static class DropStep
             var kept = Enumerable.Range(0, input.Width).Where(i => !removed.Contains(input[i])).ToArray();
             return new Projection(Schema.Of(kept.Select(i => input[i]).ToArray()), kept);
         });
-        return s.Define(s.Input.Without(fields), StepTraits.Stateless, string.Join(", ", fields), (d, _) => new ProjectionRunner(d, shapes));
+        return s.Define(s.Input.Without(fields), StepTraits.Stateless, string.Join(", ", fields), (d, _) => new ProjectionRunner(d, shapes), Needs.Plus([]));
     }
 }
 
@@ -123,7 +123,9 @@ internal static class RenameStep
             return dup is null ? new Shape(Schema.Of(names), null) : new Shape(null, dup.Key);
         });
         string summary = string.Join(", ", map.Select(m => $"{m.Old} -> {m.New}"));
-        return s.Define(scope, StepTraits.Stateless, summary, (d, _) => new Runner(d, shapes));
+        var back = map.ToDictionary(m => m.New, m => m.Old, StringComparer.Ordinal);
+        return s.Define(scope, StepTraits.Stateless, summary, (d, _) => new Runner(d, shapes),
+            after => after?.Select(f => back.GetValueOrDefault(f, renames.ContainsKey(f) ? "" : f)).Where(f => f.Length > 0).ToHashSet(StringComparer.Ordinal));
     }
 
     private sealed class Runner(StepDefinition definition, PerSchema<Shape> shapes) : StepRunner(definition)
