@@ -89,6 +89,19 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public async Task Invalid_utf8_in_a_column_the_pipeline_does_not_read_still_rejects_the_row()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "in.csv"), [.. "a,b\n1,ok\n2,"u8.ToArray(), 0xC3, 0x28, (byte)'\n', .. "3,fine\n"u8.ToArray()]);
+        var context = new SourceContext("t", 100, TimeProvider.System) { Fields = ["a"] };
+        await using var source = Csv.OpenSource(Config("""{"connector": "csv", "path": "in.csv"}""", Roles.Source), context);
+        var batch = (await source.ReadAsync(CancellationToken.None))!;
+        Assert.Equal([1L, 3L], Enumerable.Range(0, batch.Count).Select(i => batch[i, 0].AsInt));
+        var rejection = Assert.Single(batch.Rejections!);
+        Assert.Equal(3L, rejection.Line);
+        Assert.Contains("column \"b\" is not valid UTF-8", rejection.Message);
+    }
+
+    [Fact]
     public async Task Lines_count_physical_lines_through_quoted_line_breaks_crlf_and_bom()
     {
         var (records, rejections) = await Read("\uFEFFa,b\r\n1,\"two\r\nlines\"\r\n2,x\"y\r\n3,z\r\n");

@@ -27,12 +27,9 @@ public sealed class Batch
     }
 
     /// <summary>A cleared cell array for <paramref name="length"/> cells, from the pool (may be longer).</summary>
-    public static Value[] RentCells(int length)
-    {
-        var cells = Cells.Rent(Math.Max(1, length));
-        cells.AsSpan(0, length).Clear();
-        return cells;
-    }
+    /// <remarks>Pooled arrays are always clear: a batch clears every cell past its rows (compact, truncate,
+    /// remove) and the cells it used when it returns them, so neither renting nor adding a row clears.</remarks>
+    public static Value[] RentCells(int length) => Cells.Rent(Math.Max(1, length));
 
     private void ReturnCells(Value[] cells, int used)
     {
@@ -81,7 +78,6 @@ public sealed class Batch
         if (Count == _lines.Length) Grow();
         _lines[Count] = line;
         var row = _cells.AsSpan(Count * Schema.Width, Schema.Width);
-        row.Clear();
         Count++;
         return row;
     }

@@ -35,7 +35,10 @@ public static class ValueText
             case ValueKind.Null: written = 0; return true;
             case ValueKind.Bool: return Copy(v.AsBool ? "true"u8 : "false"u8, destination, out written);
             case ValueKind.Int: return Utf8Formatter.TryFormat(v.AsInt, destination, out written);
-            case ValueKind.Decimal: return v.AsDecimal.TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+            case ValueKind.Decimal:
+                return v.TryGetScaled(out long mantissa, out int scale) && mantissa != 0
+                    ? TryFormatScaledUtf8(mantissa, scale, destination, out written)
+                    : v.AsDecimal.TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
             case ValueKind.Float:
                 {
                     double f = v.AsFloat;
@@ -45,6 +48,27 @@ public static class ValueText
             case ValueKind.Timestamp: return TryFormatTimestampUtf8(v.TimestampTicks, destination, out written);
             default: written = 0; return false;
         }
+    }
+
+    /// <summary>mantissa × 10^-scale as System.Decimal prints it ("-12.50"), without building a decimal.</summary>
+    private static bool TryFormatScaledUtf8(long mantissa, int scale, Span<byte> destination, out int written)
+    {
+        Span<byte> text = stackalloc byte[48]; // 19 digits, 28 of scale, sign and point fit
+        ulong magnitude = mantissa < 0 ? (ulong)(-mantissa) : (ulong)mantissa;
+        int pos = text.Length;
+        for (int i = 0; i < scale; i++)
+        {
+            text[--pos] = (byte)('0' + (int)(magnitude % 10));
+            magnitude /= 10;
+        }
+        if (scale > 0) text[--pos] = (byte)'.';
+        do
+        {
+            text[--pos] = (byte)('0' + (int)(magnitude % 10));
+            magnitude /= 10;
+        } while (magnitude != 0);
+        if (mantissa < 0) text[--pos] = (byte)'-';
+        return Copy(text[pos..], destination, out written);
     }
 
     public static string FormatFloat(double f) =>
@@ -219,9 +243,7 @@ public static class ValueText
             if (decimal.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out decimal big)) { value = Value.FromDecimal(big); return true; }
             return false;
         }
-        if (!TryParseDecimal(s, out decimal d)) return false;
-        value = Value.FromDecimal(d);
-        return true;
+        return TryParseDecimal(s, out value);
     }
 
     /// <summary>Strict 64-bit integer: optional sign and digits only.</summary>
@@ -254,12 +276,43 @@ public static class ValueText
     public static bool TryParseDecimal(ReadOnlySpan<byte> s, out decimal value)
     {
         value = 0;
-        if (s.Length == 0) return false;
-        bool negative = s[0] == '-';
+        switch (ScanDecimal(s, out ulong mantissa, out int scale))
+        {
+            case DecimalText.Invalid: return false;
+            case DecimalText.Long: return DecimalSlow(s, out value);
+        }
+        value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, s[0] == '-', (byte)scale);
+        return true;
+    }
+
+    /// <summary><see cref="TryParseDecimal(ReadOnlySpan{byte}, out decimal)"/> straight to a value: the common
+    /// short mantissa becomes a scaled decimal without going through System.Decimal.</summary>
+    public static bool TryParseDecimal(ReadOnlySpan<byte> s, out Value value)
+    {
+        var text = ScanDecimal(s, out ulong mantissa, out int scale);
+        if (text == DecimalText.Short && mantissa != 0 && mantissa <= long.MaxValue)
+        {
+            value = Value.FromScaled(s[0] == '-' ? -(long)mantissa : (long)mantissa, scale);
+            return true;
+        }
+        value = Value.Null;
+        if (!TryParseDecimal(s, out decimal d)) return false;
+        value = Value.FromDecimal(d);
+        return true;
+    }
+
+    private enum DecimalText { Invalid, Short, Long }
+
+    /// <summary>Short: at most 19 significant digits and scale ≤ 28, in mantissa and scale; Long: valid but
+    /// needs the general parser.</summary>
+    private static DecimalText ScanDecimal(ReadOnlySpan<byte> s, out ulong mantissa, out int scale)
+    {
+        mantissa = 0;
+        scale = 0;
+        if (s.Length == 0) return DecimalText.Invalid;
         int i = s[0] is (byte)'-' or (byte)'+' ? 1 : 0;
-        ulong mantissa = 0;
-        int digits = 0, scale = 0;
-        bool seenDot = false, any = false;
+        int digits = 0;
+        bool seenDot = false, any = false, tooLong = false;
         for (; i < s.Length; i++)
         {
             byte c = s[i];
@@ -268,17 +321,16 @@ public static class ValueText
             {
                 any = true;
                 if (mantissa != 0 || d != 0) digits++;
-                if (digits > 19) return DecimalSlow(s, out value);
-                mantissa = mantissa * 10 + d;
+                if (digits > 19) tooLong = true;
+                else mantissa = mantissa * 10 + d;
                 if (seenDot) scale++;
                 continue;
             }
             if (c == '.' && !seenDot) { seenDot = true; continue; }
-            return false;
+            return DecimalText.Invalid;
         }
-        if (!any || scale > 28) return any && DecimalSlow(s, out value);
-        value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, (byte)scale);
-        return true;
+        if (!any) return DecimalText.Invalid;
+        return tooLong || scale > 28 ? DecimalText.Long : DecimalText.Short;
     }
 
     /// <summary>Boolean text for cast and typed CSV columns: true/false, t/f, yes/no, 1/0 (any case).</summary>

@@ -30,40 +30,55 @@ internal static class ColumnTypes
 
     /// <summary>Parses a non-empty cell of a typed column. Declared and inferred columns accept the
     /// same text; inference is just stricter about what makes it pick a type (see <see cref="Infer"/>).</summary>
+    /// <remarks>Per field on the read path: the common types are parsed here, the rare ones out of line
+    /// so this method keeps a small frame.</remarks>
     public static bool TryParse(ColumnType type, ReadOnlySpan<byte> cell, out Value value)
     {
-        value = Value.Null;
         switch (type)
         {
             case ColumnType.Int:
-                if (!ValueText.TryParseInt(cell, out long l)) return false;
+                bool isInt = ValueText.TryParseInt(cell, out long l);
                 value = Value.FromInt(l);
-                return true;
+                return isInt;
             case ColumnType.Decimal:
-                if (ValueText.TryParseDecimal(cell, out decimal d)) { value = Value.FromDecimal(d); return true; }
-                if (!decimal.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out d)) return false;
-                value = Value.FromDecimal(d);
-                return true;
-            case ColumnType.Float:
-                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || !double.IsFinite(f)) return false;
-                value = Value.FromFloat(f);
-                return true;
-            case ColumnType.Bool:
-                {
-                    Span<char> chars = stackalloc char[8];
-                    if (cell.Length > chars.Length) return false;
-                    for (int i = 0; i < cell.Length; i++) chars[i] = (char)cell[i];
-                    if (!ValueText.TryParseBool(chars[..cell.Length], out bool b)) return false;
-                    value = Value.FromBool(b);
-                    return true;
-                }
+                return ValueText.TryParseDecimal(cell, out value) || TryParseDecimalWithExponent(cell, out value);
             case ColumnType.Timestamp:
-                if (!ValueText.TryParseTimestampUtf8(cell, out long ticks)) return false;
+                bool isTimestamp = ValueText.TryParseTimestampUtf8(cell, out long ticks);
                 value = Value.FromTimestampTicks(ticks);
-                return true;
+                return isTimestamp;
+            case ColumnType.Float:
+                return TryParseFloat(cell, out value);
+            case ColumnType.Bool:
+                return TryParseBool(cell, out value);
             default:
+                value = Value.Null;
                 return false;
         }
+    }
+
+    private static bool TryParseDecimalWithExponent(ReadOnlySpan<byte> cell, out Value value)
+    {
+        bool ok = decimal.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal d);
+        value = ok ? Value.FromDecimal(d) : Value.Null;
+        return ok;
+    }
+
+    private static bool TryParseFloat(ReadOnlySpan<byte> cell, out Value value)
+    {
+        bool ok = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && double.IsFinite(f);
+        value = ok ? Value.FromFloat(f) : Value.Null;
+        return ok;
+    }
+
+    private static bool TryParseBool(ReadOnlySpan<byte> cell, out Value value)
+    {
+        value = Value.Null;
+        Span<char> chars = stackalloc char[8];
+        if (cell.Length > chars.Length) return false;
+        for (int i = 0; i < cell.Length; i++) chars[i] = (char)cell[i];
+        if (!ValueText.TryParseBool(chars[..cell.Length], out bool b)) return false;
+        value = Value.FromBool(b);
+        return true;
     }
 
     /// <summary>

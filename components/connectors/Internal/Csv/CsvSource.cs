@@ -217,6 +217,8 @@ internal sealed class CsvSource : IChunkedSource
         var texts = new Utf8Text[layout.Columns.Length];
         var batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = c.Sequence };
         long next = c.Sequence;
+        // One vectorised pass over the chunk spares checking each unread text field on its own.
+        bool chunkIsUtf8 = Utf8.IsValid(c.Buffer.AsSpan(0, c.Length));
         try
         {
             var options = ReaderOptions(_config, m => malformed.Add(Malformed(m, c.FirstLine))) with { HasHeader = false };
@@ -228,7 +230,7 @@ internal sealed class CsvSource : IChunkedSource
                     batches.Add(batch);
                     batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = ++next };
                 }
-                Convert(reader, c.FirstLine + reader.LineNumber - 1, batch, layout, texts);
+                Convert(reader, c.FirstLine + reader.LineNumber - 1, batch, layout, texts, chunkIsUtf8);
                 foreach (var m in malformed) batch.AddRejection(m);
                 malformed.Clear();
             }
@@ -248,7 +250,7 @@ internal sealed class CsvSource : IChunkedSource
     }
 
     /// <summary>Adds the reader's current row to the batch, or rejects it with its reason.</summary>
-    private void Convert(CsvReader reader, long line, Batch batch, Layout layout, Utf8Text[] texts)
+    private void Convert(CsvReader reader, long line, Batch batch, Layout layout, Utf8Text[] texts, bool chunkIsUtf8)
     {
         int width = layout.Columns.Length;
         if (reader.FieldCount != width)
@@ -272,7 +274,7 @@ internal sealed class CsvSource : IChunkedSource
             {
                 if (slot < 0)
                 {
-                    if (Utf8.IsValid(text)) continue;
+                    if (chunkIsUtf8 || Utf8.IsValid(text)) continue;
                 }
                 else if ((texts[c] ??= new Utf8Text()).Decode(text) is { } s)
                 {
