@@ -48,6 +48,20 @@ public class PropertyTests
         Assert.Equal(0, h.Spill.Live);
     }
 
+    [Fact]
+    public void Spilled_rows_come_back_with_every_value_unchanged()
+    {
+        string[] texts = ["DE", "é", "\uD800 lone surrogate", "\uD83D\uDE00", "", "x\0y", new string('w', 300)];
+        var records = Enumerable.Range(0, 400).Select(i => Record.Of(
+            ("n", i % 13), ("s", texts[i % texts.Length]),
+            ("l", Value.FromList([Value.FromString(texts[(i + 1) % texts.Length]), Value.FromDecimal(i / 8m)])))).ToArray();
+        var h = Harness.Run("""{"op": "sort", "by": [":n", ":s"]}""", records, batchSize: 10, memoryBytes: 4000);
+        Assert.True(h.Spill.Created > 1);
+        var expected = records.OrderBy(r => r["n"].AsInt).ThenBy(r => r["s"], Comparer<Value>.Create((a, b) => ValueOrder.Compare(a, b))).Select(r => r.ToString());
+        Assert.Equal(expected, h.Json);
+        Assert.Contains(h.Output, r => r["s"].AsString == "\uD800 lone surrogate");
+    }
+
     /// <summary>The aggregate of §4 computed the obvious way, with LINQ.</summary>
     private static IEnumerable<string> ReferenceAggregate(Record[] records) =>
         records.GroupBy(r => r["k"]).Select(g =>

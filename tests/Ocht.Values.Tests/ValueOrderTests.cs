@@ -49,4 +49,12 @@ public class ValueOrderTests
         Assert.True(ValueOrder.KeyEquals(12.3m, 12.30m));
         Assert.False(ValueOrder.StrictEquals(12.3m, 12.30m));
     }
+
+    [Fact]
+    public void Extreme_ints_compare_with_decimals_of_another_scale() // found by the sort prefix property
+    {
+        Assert.True(ValueOrder.Compare(Value.FromInt(long.MinValue), Value.FromDecimal(-4.0m)) < 0);
+        Assert.True(ValueOrder.Compare(Value.FromDecimal(4.5m), Value.FromInt(long.MinValue)) > 0);
+        Assert.True(ValueOrder.Compare(Value.FromInt(long.MaxValue), Value.FromDecimal(9223372036854775806.5m)) > 0);
+    }
 }

@@ -129,8 +129,8 @@ public static class ValueOrder
             if (diff < 18)
             {
                 long factor = Pow10[diff], limit = long.MaxValue / factor;
-                if (sa < sb && Math.Abs(ma) <= limit) return (ma * factor).CompareTo(mb);
-                if (sb < sa && Math.Abs(mb) <= limit) return ma.CompareTo(mb * factor);
+                if (sa < sb && ma >= -limit && ma <= limit) return (ma * factor).CompareTo(mb);
+                if (sb < sa && mb >= -limit && mb <= limit) return ma.CompareTo(mb * factor);
             }
         }
         return decimal.Compare(a.ToDecimal(), b.ToDecimal());

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text.Unicode;
 using Ocht.Values;
 
 namespace Ocht.Transforms;
@@ -5,6 +7,8 @@ namespace Ocht.Transforms;
 /// <summary>
 /// The binary form of sorted rows in a spill run: each row carries its schema id, source line,
 /// input position, sort keys and cells. Schemas are written once per run, before their first row.
+/// Text is UTF-8, or UTF-16 code units when it is not valid Unicode (a lone surrogate from JSON),
+/// so a spill never changes a value.
 /// </summary>
 internal sealed class RunWriter : IDisposable
 {
@@ -21,7 +25,7 @@ internal sealed class RunWriter : IDisposable
             _schemas.Add(schema, id);
             _out.Write((byte)1);
             _out.Write7BitEncodedInt(schema.Width);
-            foreach (var name in schema.Names) _out.Write(name);
+            foreach (var name in schema.Names) WriteText(name);
         }
         _out.Write((byte)2);
         _out.Write7BitEncodedInt(id);
@@ -41,7 +45,7 @@ internal sealed class RunWriter : IDisposable
             case ValueKind.Int: _out.Write7BitEncodedInt64(v.AsInt); break;
             case ValueKind.Decimal: _out.Write(v.AsDecimal); break;
             case ValueKind.Float: _out.Write(v.AsFloat); break;
-            case ValueKind.String: _out.Write(v.AsString); break;
+            case ValueKind.String: WriteText(v.AsString); break;
             case ValueKind.Timestamp: _out.Write(v.TimestampTicks); break;
             case ValueKind.List:
                 _out.Write7BitEncodedInt(v.AsList.Length);
@@ -53,12 +57,28 @@ internal sealed class RunWriter : IDisposable
                     _out.Write7BitEncodedInt(map.Count);
                     for (int i = 0; i < map.Count; i++)
                     {
-                        _out.Write(map.Keys[i]);
+                        WriteText(map.Keys[i]);
                         WriteValue(map.Values[i]);
                     }
                     break;
                 }
         }
+    }
+
+    private byte[] _utf8 = new byte[256];
+
+    /// <summary>Length × 2 (+1 for UTF-16), then the bytes.</summary>
+    private void WriteText(string text)
+    {
+        if (_utf8.Length < text.Length * 3) _utf8 = new byte[text.Length * 3];
+        if (Utf8.FromUtf16(text, _utf8, out _, out int written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
+        {
+            _out.Write7BitEncodedInt(written << 1);
+            _out.Write(_utf8, 0, written);
+            return;
+        }
+        _out.Write7BitEncodedInt((text.Length << 1) | 1);
+        _out.Write(MemoryMarshal.AsBytes(text.AsSpan()));
     }
 
     public void Dispose() => _out.Dispose();
@@ -70,17 +90,22 @@ internal sealed class RunReader : IDisposable
     private readonly BinaryReader _in;
     private readonly List<Schema> _schemas = new();
     private readonly SchemaCache _mapKeys = new();
+    private readonly SortKeys _sortKeys;
 
-    public RunReader(Stream stream, int keyCount)
+    public RunReader(Stream stream, SortKeys keys)
     {
         _in = new BinaryReader(new BufferedStream(stream, 1 << 16));
-        Keys = new Value[keyCount];
+        _sortKeys = keys;
+        Keys = new Value[keys.Count];
     }
 
     public Schema Schema { get; private set; } = Schema.Empty;
     public long Line { get; private set; }
     public long Position { get; private set; }
     public Value[] Keys { get; }
+    /// <summary>The prefixes of <see cref="Keys"/>, for the merge's comparisons.</summary>
+    public SortEntry Entry => _entry;
+    private SortEntry _entry;
     public Value[] Cells { get; private set; } = [];
 
     public bool MoveNext()
@@ -93,21 +118,50 @@ internal sealed class RunReader : IDisposable
             {
                 int width = _in.Read7BitEncodedInt();
                 var names = new string[width];
-                for (int i = 0; i < width; i++) names[i] = _in.ReadString();
+                for (int i = 0; i < width; i++) names[i] = ReadText(null);
                 _schemas.Add(Schema.Of(names));
                 continue;
             }
             Schema = _schemas[_in.Read7BitEncodedInt()];
             Line = _in.Read7BitEncodedInt64();
             Position = _in.Read7BitEncodedInt64();
-            for (int k = 0; k < Keys.Length; k++) Keys[k] = ReadValue();
+            for (int k = 0; k < Keys.Length; k++) Keys[k] = ReadValue(TextsOf(k));
+            SortEntry.TryCreate(_sortKeys, Keys, 0, out _entry);
             if (Cells.Length != Schema.Width) Cells = new Value[Schema.Width];
-            for (int c = 0; c < Cells.Length; c++) Cells[c] = ReadValue();
+            for (int c = 0; c < Cells.Length; c++) Cells[c] = ReadValue(TextsOf(Keys.Length + c));
             return true;
         }
     }
 
-    private Value ReadValue()
+    /// <summary>One string cache per key and column position: repeated short text (codes, statuses)
+    /// comes back as one string instead of one per row.</summary>
+    private Utf8Text TextsOf(int position)
+    {
+        if (position >= _texts.Length) Array.Resize(ref _texts, Math.Max(position + 1, _texts.Length * 2));
+        return _texts[position] ??= new Utf8Text();
+    }
+
+    private Utf8Text?[] _texts = new Utf8Text?[16];
+    private byte[] _bytes = new byte[256];
+
+    private string ReadText(Utf8Text? cache)
+    {
+        int header = _in.Read7BitEncodedInt();
+        int length = header >> 1;
+        if ((header & 1) == 1)
+        {
+            var chars = new char[length];
+            _in.BaseStream.ReadExactly(MemoryMarshal.AsBytes(chars.AsSpan()));
+            return new string(chars);
+        }
+        if (_bytes.Length < length) _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
+        var utf8 = _bytes.AsSpan(0, length);
+        _in.BaseStream.ReadExactly(utf8);
+        return (cache is null ? Utf8Text.DecodeStrict(utf8) : cache.Decode(utf8))
+            ?? throw new InvalidDataException("corrupt spill run: text is not UTF-8");
+    }
+
+    private Value ReadValue(Utf8Text? texts = null)
     {
         var kind = (ValueKind)_in.ReadByte();
         switch (kind)
@@ -117,7 +171,7 @@ internal sealed class RunReader : IDisposable
             case ValueKind.Int: return Value.FromInt(_in.Read7BitEncodedInt64());
             case ValueKind.Decimal: return Value.FromDecimal(_in.ReadDecimal());
             case ValueKind.Float: return Value.FromFloat(_in.ReadDouble());
-            case ValueKind.String: return Value.FromString(_in.ReadString());
+            case ValueKind.String: return Value.FromString(ReadText(texts));
             case ValueKind.Timestamp: return Value.FromTimestampTicks(_in.ReadInt64());
             case ValueKind.List:
                 {
@@ -132,7 +186,7 @@ internal sealed class RunReader : IDisposable
                     var values = new Value[count];
                     for (int i = 0; i < count; i++)
                     {
-                        names[i] = _in.ReadString();
+                        names[i] = ReadText(null);
                         values[i] = ReadValue();
                     }
                     return Value.FromMap(new MapValue(_mapKeys.Get(names), values));

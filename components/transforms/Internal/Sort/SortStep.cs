@@ -33,6 +33,8 @@ internal static class SortStep
         private int[] _batchOf = new int[1024];
         private int[] _rowOf = new int[1024];
         private Value[] _keys = new Value[1024 * Math.Max(1, keys.Count)];
+        private SortEntry[] _entries = new SortEntry[1024];
+        private bool _prefixed = true;
         private int _count;
         private long _bytes;
         private long _position;
@@ -59,6 +61,7 @@ internal static class SortStep
                 }
                 _batchOf[_count] = batchIndex;
                 _rowOf[_count] = i;
+                _prefixed &= SortEntry.TryCreate(keys, _keys.AsSpan(_count * k, k), _count, out _entries[_count]);
                 _bytes += MemoryEstimate.OfRow(input.Row(i)) + MemoryEstimate.OfRow(_keys.AsSpan(_count * k, k)) + EntryOverhead;
                 _count++;
                 held++;
@@ -92,18 +95,13 @@ internal static class SortStep
             base.Dispose();
         }
 
+        /// <summary>Entry indexes in sorted order.</summary>
         private int[] SortedOrder()
         {
+            var entries = _entries.AsSpan(0, _count);
+            entries.Sort(new SortEntry.Order(keys, _keys, _prefixed));
             var order = new int[_count];
-            for (int i = 0; i < order.Length; i++) order[i] = i;
-            int k = keys.Count;
-            var allKeys = _keys;
-            // Entry index grows with input position, so it is the tie-break that makes the sort stable.
-            Array.Sort(order, (a, b) =>
-            {
-                int c = keys.Compare(allKeys.AsSpan(a * k, k), allKeys.AsSpan(b * k, k));
-                return c != 0 ? c : a.CompareTo(b);
-            });
+            for (int i = 0; i < order.Length; i++) order[i] = entries[i].Index;
             return order;
         }
 
@@ -198,12 +196,14 @@ internal static class SortStep
         /// <summary>K-way merge of runs; yields each reader positioned on the next row in order.</summary>
         private IEnumerable<RunReader> Merge(List<int> runIds)
         {
-            var readers = runIds.Select(id => new RunReader(_spill!.Open(id), keys.Count)).ToList();
+            var readers = runIds.Select(id => new RunReader(_spill!.Open(id), keys)).ToList();
             try
             {
+                bool prefixed = _prefixed;
                 var queue = new PriorityQueue<RunReader, RunReader>(Comparer<RunReader>.Create((a, b) =>
                 {
-                    int c = keys.Compare(a.Keys, b.Keys);
+                    int c = prefixed ? SortEntry.ComparePrefixes(a.Entry, b.Entry) : 0;
+                    if (c == 0) c = keys.Compare(a.Keys, b.Keys);
                     return c != 0 ? c : a.Position.CompareTo(b.Position);
                 }));
                 foreach (var r in readers)
@@ -228,6 +228,7 @@ internal static class SortStep
             Array.Resize(ref _batchOf, size);
             Array.Resize(ref _rowOf, size);
             Array.Resize(ref _keys, size * Math.Max(1, keys.Count));
+            Array.Resize(ref _entries, size);
         }
     }
 }

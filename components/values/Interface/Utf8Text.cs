@@ -1,13 +1,14 @@
 using System.Text;
 
-namespace Ocht.Connectors;
+namespace Ocht.Values;
 
 /// <summary>
 /// Decodes UTF-8 strictly (invalid bytes are an error, not a silent U+FFFD) and reuses the strings of
 /// short repeated values (country codes, statuses) instead of allocating one per field. The cache
-/// switches itself off for columns whose values rarely repeat.
+/// switches itself off for columns whose values rarely repeat. One instance per column (or stream),
+/// used by one thread at a time.
 /// </summary>
-internal sealed class Utf8Text
+public sealed class Utf8Text
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private const int Slots = 512;
