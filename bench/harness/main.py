@@ -14,6 +14,7 @@ import report
 SIZES = {"1m": 1_000_000, "10m": 10_000_000}
 WORKLOADS = ("w1", "w2", "w3")
 TOOLS = ("ocht", "duckdb")
+INSTALL = {"ocht": prepare.ocht, "duckdb": prepare.duckdb}
 
 
 def options(argv):
@@ -51,7 +52,7 @@ def main(argv):
         for size in sorted(sizes, key=SIZES.get, reverse=True):  # a larger file can give the smaller one
             inputs[size] = prepare.orders(paths, size, SIZES[size], larger=list(inputs.values()))
         references = {size: prepare.reference(paths, size, inputs[size]) for size in sizes}
-        installed = {tool: getattr(prepare, tool)(paths) for tool in args.tools}
+        installed = {tool: INSTALL[tool](paths) for tool in args.tools}
     except prepare.SetupError as e:
         print(f"bench/run: {e}", file=sys.stderr)
         return 1
