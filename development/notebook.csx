@@ -1,8 +1,9 @@
-// The Ocht notebook: pipelines in a C# REPL. From the repository root:
-//   dotnet tool restore && dotnet build development
-//   dotnet csharprepl development/notebook.csx      (or: dotnet script development/notebook.csx)
-// It runs these lines, then leaves you at the prompt with `orders` loaded. Paths are taken from the
-// repository root; nothing is written: runs keep their output in memory.
+// The Ocht notebook: pipelines in a C# REPL. Once: `dotnet tool restore`. Then, from development/:
+//   dotnet build && dotnet csharprepl -u Ocht.Development -u Ocht.Values notebook.csx
+// (or `dotnet script notebook.csx` where dotnet-script is installed). It runs these lines, then leaves
+// you at the prompt with `orders`, `sample` and `all` defined. Paths are taken from the repository
+// root; nothing is written: runs keep their output in memory. The #r paths are relative to this
+// folder, which is where csharprepl (the current directory) and dotnet-script (the script) both look.
 #r "../artifacts/bin/Ocht.Development/debug/Ocht.Development.dll"
 #r "../artifacts/bin/Ocht.Development/debug/Ocht.Values.dll"
 #r "../artifacts/bin/Ocht.Development/debug/Ocht.Document.dll"

@@ -97,6 +97,4 @@ internal sealed class Manifest
         }
         return lines;
     }
-
-    public static string Text(IEnumerable<string> items) => "[" + string.Join(", ", items) + "]";
 }

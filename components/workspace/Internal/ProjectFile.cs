@@ -11,11 +11,10 @@ internal sealed record ProjectItem(string Value, string File, int Line);
 /// <summary>What the checks need from a csproj: its references and names, as written (no MSBuild evaluation).</summary>
 internal sealed class ProjectFile
 {
-    private ProjectFile(string fullPath, string relativePath, string assemblyName, string rootNamespace, string sdk)
+    private ProjectFile(string fullPath, string relativePath, string rootNamespace, string sdk)
     {
         FullPath = fullPath;
         RelativePath = relativePath;
-        AssemblyName = assemblyName;
         RootNamespace = rootNamespace;
         Sdk = sdk;
     }
@@ -23,7 +22,7 @@ internal sealed class ProjectFile
     public string FullPath { get; }
     /// <summary>Relative to the workspace root, with forward slashes (how workspace.json and messages name it).</summary>
     public string RelativePath { get; }
-    public string AssemblyName { get; }
+    /// <summary>The brick's namespace: RootNamespace, else the assembly name (what code names it by).</summary>
     public string RootNamespace { get; }
     public string Sdk { get; }
     public List<ProjectItem> ProjectReferences { get; } = [];
@@ -38,7 +37,7 @@ internal sealed class ProjectFile
         var document = Load(csproj);
         string name = Path.GetFileNameWithoutExtension(csproj);
         string assembly = Property(document, "AssemblyName") ?? name;
-        var project = new ProjectFile(csproj, Paths.Relative(root, csproj), assembly, Property(document, "RootNamespace") ?? assembly,
+        var project = new ProjectFile(csproj, Paths.Relative(root, csproj), Property(document, "RootNamespace") ?? assembly,
             document.Root?.Attribute("Sdk")?.Value ?? "");
         project.AddItems(root, csproj, document);
         for (var dir = Path.GetDirectoryName(csproj); dir is not null && Paths.IsWithin(root, dir); dir = Path.GetDirectoryName(dir))
@@ -65,10 +64,13 @@ internal sealed class ProjectFile
     private static string? Property(XDocument document, string name) =>
         document.Descendants().FirstOrDefault(e => e.Name.LocalName == name && e.Parent?.Name.LocalName == "PropertyGroup")?.Value.Trim();
 
+    /// <remarks>MSBuild resolves a relative ProjectReference against the project, even when a props file
+    /// writes it; $(MSBuildThisFileDirectory) is the folder of the file that writes it.</remarks>
     private void AddItems(string root, string file, XDocument document)
     {
         string relative = Paths.Relative(root, file);
         string directory = Path.GetDirectoryName(file)!;
+        string projectDirectory = Path.GetDirectoryName(FullPath)!;
         foreach (var element in document.Descendants())
         {
             string? include = element.Attribute("Include")?.Value;
@@ -78,7 +80,7 @@ internal sealed class ProjectFile
             {
                 case "ProjectReference":
                     string path = include.Replace("$(MSBuildThisFileDirectory)", directory + Path.DirectorySeparatorChar).Replace('\\', '/');
-                    ProjectReferences.Add(new ProjectItem(Path.GetFullPath(path, directory), relative, line));
+                    ProjectReferences.Add(new ProjectItem(Path.GetFullPath(path, projectDirectory), relative, line));
                     break;
                 case "PackageReference":
                     PackageReferences.Add(new ProjectItem(include, relative, line));
