@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace from a clean clone. Prints the totals as its last line,
-# "N passed, N failed, N skipped", and exits non-zero when anything failed (or did not build).
+# Runs the workspace check and every test of the workspace from a clean clone. Prints the totals as its
+# last line, "N passed, N failed, N skipped", and exits non-zero when anything failed (or did not build);
+# a failed ./poly check counts as one failure.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -13,6 +14,11 @@ fail() { echo "$1" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 echo "== build" >&2
 dotnet build Ocht.sln -c Debug --nologo -v quiet 2>&1 | grep -E ' error |warn' >&2
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "build failed"
+
+echo "== poly check" >&2
+# The workspace rules (./poly check, from the Debug build above): any error counts as a failure.
+dotnet artifacts/bin/poly/debug/poly.dll check >&2
+check=$?
 
 echo "== test" >&2
 dotnet test Ocht.sln -c Debug --no-build --nologo --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true >"$results/dotnet-test.log" 2>&1
@@ -33,6 +39,10 @@ projects=$(ls -d tests/*/ | wc -l)
 if [[ $reports -lt $projects ]]; then
   echo "only $reports of $projects test projects reported results (a test host crashed?)" >&2
   failed=$((failed + projects - reports))
+fi
+if [[ $check -ne 0 ]]; then
+  echo "poly check failed (exit $check): see its errors above" >&2
+  failed=$((failed + 1))
 fi
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
   echo "dotnet test exited with $status without a failed test; see $results/dotnet-test.log" >&2

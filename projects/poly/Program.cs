@@ -1,0 +1,1 @@
+return await Ocht.Poly.PolyApp.MainAsync(args);
