@@ -122,6 +122,19 @@ public class RunTests
     }
 
     [Fact]
+    public async Task A_sink_outage_fails_the_run_as_unavailable_and_acknowledges_nothing_unwritten()
+    {
+        var f = new Fixture().Input("in", Fixture.Numbers(50));
+        var report = await f.RunAsync("""
+            {"ocht": 1, "name": "t", "source": {"connector": "memory", "name": "in"}, "options": {"batch_size": 10},
+             "sinks": [{"connector": "memory", "name": "a", "fail_after": 25, "outage": true}]}
+            """);
+        Assert.Equal("unavailable", report.Error!.Kind);
+        Assert.Contains("unavailable after 25", report.Error.Message);
+        Assert.Empty(f.Committed("a"));
+    }
+
+    [Fact]
     public async Task Sinks_with_when_route_records_and_unrouted_records_count_as_dropped()
     {
         var f = new Fixture().Input("in", Fixture.Numbers(10));

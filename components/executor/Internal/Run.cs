@@ -128,6 +128,7 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         RunFailure f => f,
         ChannelClosedException { InnerException: { } inner } => Classify(inner),
         OperationCanceledException => Cancelled(),
+        ConnectorUnavailableException => new RunFailure(RunFailure.Kinds.Unavailable, e.Message, e),
         IOException or UnauthorizedAccessException => new RunFailure(RunFailure.Kinds.Io, e.Message, e),
         _ => new RunFailure(RunFailure.Kinds.Internal, $"{e.GetType().Name}: {e.Message}", e),
     };

@@ -61,6 +61,7 @@ public sealed class MemoryConnector(MemoryStore store) : IConnector
         new OptionSpec("unbounded", OptionType.Boolean, "after the records, wait for more until the run stops") { Default = "false", Roles = Roles.Source },
         new OptionSpec("durable", OptionType.Boolean, "each flush makes written records durable (like a database)") { Default = "false", Roles = Roles.Sink },
         new OptionSpec("fail_after", OptionType.Integer, "throw an I/O error after this many records") { Roles = Roles.Sink },
+        new OptionSpec("outage", OptionType.Boolean, "fail_after throws a transient ConnectorUnavailableException instead") { Default = "false", Roles = Roles.Sink },
     ]);
 
     public void Validate(ConnectorConfig config, Diagnostics diagnostics) { }
@@ -116,7 +117,9 @@ public sealed class MemoryConnector(MemoryStore store) : IConnector
         {
             _written += batch.Count;
             if (config.Options.IntOrNull("fail_after") is long limit && _written > limit)
-                throw new IOException($"memory sink failed after {limit} records");
+                throw config.Options.Bool("outage")
+                    ? new ConnectorUnavailableException($"memory sink unavailable after {limit} records")
+                    : new IOException($"memory sink failed after {limit} records");
             table.Add(batch.Records());
             return ValueTask.CompletedTask;
         }
