@@ -1,0 +1,1 @@
+return await Ocht.Worker.WorkerApp.MainAsync(args);
