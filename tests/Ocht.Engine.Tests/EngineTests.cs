@@ -142,5 +142,41 @@ public sealed class EngineTests : IDisposable
         Assert.Contains("cannot read the pipeline: file not found", Assert.Single(result.Diagnostics).Message);
     }
 
+    [Fact]
+    public void A_window_over_a_jsonl_file_gives_the_same_windows_and_dead_letters_whatever_the_batch_size()
+    {
+        // Events about 1.3 s apart, up to two minutes out of order (some late), some without a time.
+        var lines = new StringBuilder();
+        for (int i = 0; i < 3000; i++)
+        {
+            long ms = 1_714_557_600_000L + i * 1300L - (i * 7919 % 13 == 0 ? (i * 31 % 120) * 1000L : 0);
+            string ts = i % 97 == 0 ? "null" : i % 2 == 0 ? ms.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : $"\"{DateTime.UnixEpoch.AddMilliseconds(ms):yyyy-MM-ddTHH:mm:ss.fffZ}\"";
+            lines.Append($$"""{"ts":{{ts}},"k":"{{"abc"[i % 3]}}","v":{{i % 17}}}""").Append('\n');
+        }
+        Write("in.jsonl", lines.ToString());
+        string Run(int batchSize)
+        {
+            string pipeline = Write($"p{batchSize}.json", $$$"""
+                {"ocht": 1, "name": "w", "source": {"connector": "jsonl", "path": "in.jsonl"},
+                 "steps": [{"op": "window", "time": ":ts", "size": "1m", "slide": "20s", "allowed_lateness": "30s", "by": ["k"],
+                            "fields": {"n": ["count"], "sum": ["sum", ":v"], "last": ["last", ":v"]}}],
+                 "sink": {"connector": "jsonl", "path": "out{{{batchSize}}}.jsonl"},
+                 "on_error": {"policy": "dead-letter", "sink": {"connector": "jsonl", "path": "dead{{{batchSize}}}.jsonl"}},
+                 "options": {"batch_size": {{{batchSize}}}}}
+                """);
+            using var engine = new Engine();
+            var report = engine.RunAsync(engine.Load(pipeline).Plan!).GetAwaiter().GetResult();
+            Assert.True(report.Succeeded, report.Error?.Message);
+            Assert.Equal(3000, report.Steps[0].Merged + report.Steps[0].Rejected);
+            return File.ReadAllText(Path.Combine(_dir, $"out{batchSize}.jsonl")) + "--\n" + File.ReadAllText(Path.Combine(_dir, $"dead{batchSize}.jsonl"));
+        }
+        string whole = Run(4096);
+        Assert.Equal(whole, Run(1));
+        Assert.Equal(whole, Run(37));
+        Assert.Contains("\"error\":\"late\"", whole);
+        Assert.Contains("time: the event time is null", whole);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

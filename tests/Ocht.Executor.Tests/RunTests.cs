@@ -39,6 +39,23 @@ public class RunTests
     }
 
     [Fact]
+    public async Task A_window_emits_as_the_stream_runs_and_acknowledges_input_only_below_its_open_windows()
+    {
+        // One event a minute, 2-minute windows, 3 minutes of lateness, 3 events a batch: after each batch the
+        // windows behind the watermark are written, and the source is acknowledged only up to the batch
+        // before the one that opened the oldest window still open (a stateless run would ack 1, 2, 3, 4).
+        var events = Enumerable.Range(0, 12).Select(i => Record.Of(("ts", new DateTime(2024, 5, 1, 10, i, 0, DateTimeKind.Utc)), ("n", i)));
+        var f = new Fixture().Input("in", events);
+        var report = await f.RunAsync(Fixture.Doc("""{"op": "window", "time": ":ts", "size": "2m", "allowed_lateness": "3m", "fields": {"n": ["count"], "sum": ["sum", ":n"]}}""",
+            """, "options": {"batch_size": 3}""", sink: """{"connector": "memory", "name": "out", "durable": true}"""));
+        Assert.True(report.Succeeded, report.Error?.Message);
+        Assert.Equal([1L, 2L, 4L], f.Store.Acks["in"]);
+        Assert.Equal(6, f.Committed("out").Count);
+        Assert.Equal("""{"window_start":"2024-05-01T10:10:00Z","window_end":"2024-05-01T10:12:00Z","n":2,"sum":21}""", f.Committed("out")[^1]);
+        Assert.Equal((12L, 6L, 12L), (report.Steps[0].In, report.Steps[0].Out, report.Steps[0].Merged));
+    }
+
+    [Fact]
     public async Task The_fail_policy_stops_at_the_first_rejection_and_commits_nothing()
     {
         var f = new Fixture().Input("in", Fixture.Numbers(20));

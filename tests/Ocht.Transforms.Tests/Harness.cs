@@ -42,6 +42,8 @@ internal sealed class Harness
     public List<Rejection> Rejections { get; } = new();
     public long In, Out, Dropped, Rejected, Merged, Held;
     public MemorySpill Spill { get; } = new();
+    /// <summary>What the runner still claimed to hold after Complete (must be null).</summary>
+    public long? HeldAtEnd { get; private set; }
 
     public static StepDefinition Compile(string stepJson, FieldScope? scope = null, StepCompileContext? context = null)
     {
@@ -58,7 +60,26 @@ internal sealed class Harness
         return d.Sorted();
     }
 
-    public static Harness Run(string stepJson, IEnumerable<Record> records, int batchSize = 3, long memoryBytes = 64L << 20, IReadOnlyList<Record>? table = null)
+    public static Harness Run(string stepJson, IEnumerable<Record> records, int batchSize = 3, long memoryBytes = 64L << 20, IReadOnlyList<Record>? table = null) =>
+        Feed(stepJson, Batch.FromRecords(records, batchSize, firstLine: 2), batchSize, memoryBytes, table);
+
+    /// <summary>Feeds the records in input batches of the given sizes (the last one takes the rest), as a stream cut at random would.</summary>
+    public static Harness RunSplit(string stepJson, IReadOnlyList<Record> records, IEnumerable<int> sizes, int batchSize = 3) =>
+        Feed(stepJson, Split(records, sizes), batchSize, 64L << 20, null);
+
+    private static IEnumerable<Batch> Split(IReadOnlyList<Record> records, IEnumerable<int> sizes)
+    {
+        int at = 0;
+        using var size = sizes.GetEnumerator();
+        while (at < records.Count)
+        {
+            int n = size.MoveNext() ? Math.Clamp(size.Current, 1, records.Count - at) : records.Count - at;
+            foreach (var batch in Batch.FromRecords(records.Skip(at).Take(n), n, firstLine: 2 + at)) yield return batch;
+            at += n;
+        }
+    }
+
+    private static Harness Feed(string stepJson, IEnumerable<Batch> batches, int batchSize, long memoryBytes, IReadOnlyList<Record>? table)
     {
         var h = new Harness();
         var step = Compile(stepJson, context: new StepCompileContext());
@@ -66,7 +87,7 @@ internal sealed class Harness
         using var runner = step.CreateRunner(resources);
         var output = new StepOutput();
         long sequence = 0;
-        foreach (var batch in Batch.FromRecords(records, batchSize, firstLine: 2))
+        foreach (var batch in batches)
         {
             batch.Sequence = ++sequence;
             h.In += batch.Count;
@@ -78,6 +99,7 @@ internal sealed class Harness
         output.Clear();
         foreach (var b in runner.Complete(output)) h.Take(b);
         h.Collect(output);
+        h.HeldAtEnd = runner.HoldsFrom;
         return h;
     }
 

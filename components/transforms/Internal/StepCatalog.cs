@@ -57,6 +57,7 @@ internal static class StepCatalog
         Register(LimitStep.Spec, LimitStep.Compile);
         Register(SortStep.Spec, SortStep.Compile);
         Register(AggregateStep.Spec, AggregateStep.Compile);
+        Register(WindowStep.Spec, WindowStep.Compile);
         Register(LookupStep.Spec, LookupStep.Compile);
         Specs = Registered.Select(r => r.Spec).ToArray();
     }

@@ -1,0 +1,208 @@
+using Ocht.Document;
+using Ocht.Expressions;
+using Ocht.Values;
+
+namespace Ocht.Transforms;
+
+/// <summary>One output field of "fields": [aggregate, expression?].</summary>
+internal sealed record AggregateField(string Output, string Function, CompiledExpr? Input, Func<Accumulator> Create);
+
+/// <summary>
+/// The "by" and "fields" options shared by aggregate and window, validated once, so both steps
+/// group and aggregate by the same rules.
+/// </summary>
+internal sealed class Grouping
+{
+    private Grouping(string[] by, AggregateField[] fields)
+    {
+        By = by;
+        Fields = fields;
+    }
+
+    public string[] By { get; }
+    public AggregateField[] Fields { get; }
+
+    /// <summary>The input fields the groups and aggregates read.</summary>
+    public IEnumerable<string> Reads => By.Concat(Needs.Of(Fields.Where(f => f.Input is not null).Select(f => f.Input!)));
+
+    /// <summary>"by a, b: n = count(), total = sum(:x)" for explain.</summary>
+    public string Summary => (By.Length > 0 ? $"by {string.Join(", ", By)}: " : "") +
+        string.Join(", ", Fields.Select(f => $"{f.Output} = {f.Function}({f.Input?.ToString() ?? ""})"));
+
+    /// <summary>Validates "by" and "fields"; <paramref name="reserved"/> are output names the step adds itself
+    /// (a group field or aggregate may not take them). Null when invalid (diagnostics say why).</summary>
+    public static Grouping? Parse(StepSource s, IReadOnlyList<string> reserved)
+    {
+        int before = s.Diagnostics.Count;
+        var by = s.Options.Strings("by");
+        FieldChecks.Known(s, "by", by);
+        if (!FieldChecks.Unique(s, "by", by)) return null;
+        var byNode = s.At("by");
+        for (int i = 0; i < by.Count; i++)
+            if (reserved.Contains(by[i]))
+                s.Diagnostics.Add(byNode.IsArray && i < byNode.Items.Count ? byNode.Items[i] : byNode, $"\"{by[i]}\" is an output field of {s.Op} ({string.Join(", ", reserved)}); rename it first");
+        var fields = new List<AggregateField>();
+        var fieldsNode = s.At("fields");
+        if (fieldsNode.Properties.Count == 0) s.Diagnostics.Add(fieldsNode, "\"fields\" needs at least one aggregate, e.g. {\"n\": [\"count\"]}");
+        foreach (var p in fieldsNode.Properties)
+        {
+            if (by.Contains(p.Name)) s.Diagnostics.AddAtKey(fieldsNode, p, $"\"{p.Name}\" is already a group field");
+            else if (reserved.Contains(p.Name)) s.Diagnostics.AddAtKey(fieldsNode, p, $"\"{p.Name}\" is an output field of {s.Op} ({string.Join(", ", reserved)}); choose another name");
+            var field = ParseField(p.Name, p.Value, s);
+            if (field is not null) fields.Add(field);
+        }
+        if (s.Diagnostics.Count > before || fields.Count != fieldsNode.Properties.Count || fields.Count == 0) return null;
+        return new Grouping(by.ToArray(), fields.ToArray());
+    }
+
+    private static AggregateField? ParseField(string output, DocNode node, StepSource s)
+    {
+        if (!node.IsArray || node.Items.Count == 0 || !node.Items[0].IsString)
+        {
+            s.Diagnostics.Add(node, $"an aggregate is written [name, expression?], e.g. [\"sum\", \":total\"]; found {node.Describe()}");
+            return null;
+        }
+        string name = node.Items[0].Text!;
+        if (!Accumulator.Names.Contains(name))
+        {
+            s.Diagnostics.Add(node.Items[0], $"unknown aggregate \"{name}\"{Suggest.Hint(name, Accumulator.Names)}; aggregates are {string.Join(", ", Accumulator.Names)}");
+            return null;
+        }
+        int args = node.Items.Count - 1;
+        if (args > 1 || (args == 0 && name != "count"))
+        {
+            s.Diagnostics.Add(node, name == "count" ? "\"count\" takes no argument (records) or one (non-null values)" : $"\"{name}\" takes one expression, e.g. [\"{name}\", \":total\"]");
+            return null;
+        }
+        CompiledExpr? input = null;
+        if (args == 1)
+        {
+            var expr = Expressions.Expressions.Parse(node.Items[1], s.Diagnostics, s.Input);
+            input = expr is null ? null : Expressions.Expressions.Compile(expr, s.Diagnostics);
+            if (input is null) return null;
+        }
+        return new AggregateField(output, name, input, Accumulator.Factory(name, args == 1));
+    }
+
+    public Accumulator[] NewAccumulators()
+    {
+        var accumulators = new Accumulator[Fields.Length];
+        for (int a = 0; a < accumulators.Length; a++) accumulators[a] = Fields[a].Create();
+        return accumulators;
+    }
+}
+
+/// <summary>A group: its key values and one accumulator per aggregate.</summary>
+internal sealed class Group(Value[] key, Accumulator[] accumulators)
+{
+    public Value[] Key { get; } = key;
+    public Accumulator[] Accumulators { get; } = accumulators;
+
+    /// <summary>Writes the key, then each aggregate's result.</summary>
+    public void WriteTo(Span<Value> cells)
+    {
+        Key.CopyTo(cells);
+        for (int a = 0; a < Accumulators.Length; a++) cells[Key.Length + a] = Accumulators[a].Result();
+    }
+}
+
+/// <summary>Groups in order of first appearance, found by key.</summary>
+internal sealed class GroupTable(Grouping grouping)
+{
+    private readonly Dictionary<KeyTuple, Group> _index = new();
+    private readonly List<Group> _groups = new();
+
+    public IReadOnlyList<Group> InOrder => _groups;
+    public int Count => _groups.Count;
+
+    /// <summary>The group of <paramref name="probe"/> (a key over a scratch buffer), created when new.</summary>
+    public Group Find(KeyTuple probe, out bool created)
+    {
+        created = false;
+        if (grouping.By.Length == 0 && _groups.Count == 1) return _groups[0];
+        if (_index.TryGetValue(probe, out var group)) return group;
+        var detached = probe.Detach();
+        group = new Group(detached.Values.ToArray(), grouping.NewAccumulators());
+        _index.Add(detached, group);
+        _groups.Add(group);
+        created = true;
+        return group;
+    }
+
+    /// <summary>Adds an empty group (aggregate without "by" over no records).</summary>
+    public void AddEmpty() => Find(new KeyTuple([]), out _);
+
+    /// <summary>Takes back the newest group when the record that created it was rejected: a group
+    /// exists only for records that were merged.</summary>
+    public void Discard(Group group)
+    {
+        _index.Remove(new KeyTuple(group.Key));
+        _groups.RemoveAt(_groups.Count - 1);
+    }
+
+    public void Clear()
+    {
+        _index.Clear();
+        _groups.Clear();
+    }
+}
+
+/// <summary>
+/// Per run: reads a row's group key and aggregate inputs into reusable buffers, and adds them to
+/// groups two-phase, so a record that fails on one aggregate changes no group.
+/// </summary>
+internal sealed class GroupReader(Grouping grouping)
+{
+    private readonly PerSchema<int[]> _slots = new(schema => grouping.By.Select(schema.IndexOf).ToArray());
+    private readonly Value[] _key = new Value[grouping.By.Length];
+    private readonly Value[] _inputs = new Value[grouping.Fields.Length];
+
+    /// <summary>The row's key over a scratch buffer: detach it to keep it.</summary>
+    public KeyTuple Key(in Row row)
+    {
+        var slots = _slots.For(row.Schema);
+        for (int k = 0; k < slots.Length; k++)
+            _key[k] = slots[k] >= 0 ? row.Cells[slots[k]] : Value.Null;
+        return new KeyTuple(_key);
+    }
+
+    /// <summary>Evaluates every aggregate's input; throws <see cref="EvalException"/> naming the aggregate.</summary>
+    public void ReadInputs(in Row row)
+    {
+        var fields = grouping.Fields;
+        int a = 0;
+        try
+        {
+            for (; a < fields.Length; a++)
+                _inputs[a] = fields[a].Input?.Eval(row) ?? Value.Null;
+        }
+        catch (EvalException e)
+        {
+            throw Named(e, a);
+        }
+    }
+
+    /// <summary>Prepares the inputs read last on <paramref name="group"/>; throws (changing nothing) when an aggregate refuses them.</summary>
+    public void Prepare(Group group)
+    {
+        var accumulators = group.Accumulators;
+        int a = 0;
+        try
+        {
+            for (; a < accumulators.Length; a++)
+                accumulators[a].Prepare(_inputs[a]);
+        }
+        catch (EvalException e)
+        {
+            throw Named(e, a);
+        }
+    }
+
+    /// <summary>Applies what <see cref="Prepare"/> prepared.</summary>
+    public static void Commit(Group group)
+    {
+        foreach (var accumulator in group.Accumulators) accumulator.Commit();
+    }
+
+    private EvalException Named(EvalException e, int field) => new(e.Kind, $"{grouping.Fields[field].Output}: {e.Message}");
+}
