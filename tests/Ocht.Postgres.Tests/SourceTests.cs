@@ -87,7 +87,7 @@ public sealed class SourceTests : IDisposable
     [Fact]
     public async Task A_missing_table_fails_as_a_permanent_error_with_the_server_message()
     {
-        var e = await Assert.ThrowsAsync<IOException>(() => ReadAsync(""" "table": "public.nope" """));
+        var e = await Assert.ThrowsAsync<PermanentFailure>(() => ReadAsync(""" "table": "public.nope" """));
         Assert.StartsWith("postgres:public.nope: reading: relation \"public.nope\" does not exist (SQLSTATE 42P01)", e.Message);
     }
 

@@ -22,7 +22,7 @@ internal static class DatabaseErrors
         string text = $"{settings.Describe}: {doing}: {message}";
         return IsTransient(e)
             ? new ConnectorUnavailableException(text + " (transient: retrying later may succeed)", e)
-            : new IOException(text, e);
+            : new PermanentFailure(text, e);
     }
 
     private static string Describe(PostgresException e)
@@ -44,5 +44,6 @@ internal static class DatabaseErrors
     };
 }
 
-/// <summary>A problem the connector found itself (an unreadable column type, a missing column): fails the run, no retry.</summary>
-internal sealed class PermanentFailure(string message) : IOException(message);
+/// <summary>A problem that retrying will not fix (an unreadable column type, a missing table, a server error
+/// that is not an outage): fails the run as an I/O error. Already mapped, so it is never wrapped again.</summary>
+internal sealed class PermanentFailure(string message, Exception? inner = null) : IOException(message, inner);
