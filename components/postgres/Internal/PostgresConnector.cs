@@ -10,9 +10,9 @@ internal sealed class PostgresConnector : IConnector
 {
     public static readonly string[] Modes = ["insert", "upsert", "replace"];
 
-    public ComponentSpec Spec { get; } = new("connector", "postgres", "PostgreSQL. As a source: a table or a query, streamed in batches, optionally incremental by a checkpoint field whose last acknowledged value is stored in the database. As a sink: binary COPY, one transaction per flush; insert, upsert (by key) or replace; records of the wrong type for a column are rejected with the reason.",
+    public ComponentSpec Spec { get; } = new("connector", "postgres", "PostgreSQL tables and queries, with incremental reads and idempotent upserts. As a source: a table or a query, streamed in batches, optionally incremental by a checkpoint field whose last acknowledged value is stored in the database. As a sink: binary COPY, one transaction per flush; insert, upsert (by key) or replace; records of the wrong type for a column are rejected with the reason.",
     [
-        new OptionSpec("connection", OptionType.String, "an Npgsql connection string (Host=...;Database=...;Username=...;Password=...); write it as \"${env:NAME}\" so it stays out of the document and of every message") { Required = true, Sensitive = true },
+        new OptionSpec("connection", OptionType.String, "an Npgsql connection string (Host=...;Port=...;Database=...;Username=...;Password=...).") { Required = true, Sensitive = true },
         new OptionSpec("table", OptionType.String, "\"table\" or \"schema.table\", names exactly as written (quoted in SQL: case, spaces and quotes are kept); a sink needs it, a source needs it or \"query\""),
         new OptionSpec("query", OptionType.String, "a SELECT whose rows are the records (instead of \"table\"); run as a subquery, so no trailing ';'") { Roles = Roles.Source },
         new OptionSpec("checkpoint", OptionType.String, "a field that only grows (an id, an updated_at): rows are read in its order, and the next run reads only rows above the last value every sink acknowledged") { Roles = Roles.Source },
