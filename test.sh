@@ -20,6 +20,15 @@ echo "== poly check" >&2
 dotnet artifacts/bin/poly/debug/poly.dll check >&2
 check=$?
 
+echo "== postgres" >&2
+# A throwaway PostgreSQL cluster for tests/Ocht.Postgres.Tests (OCHT_TEST_POSTGRES), removed on any exit.
+if pg_env="$(scripts/postgres.sh start)"; then
+  eval "$pg_env"
+  trap 'scripts/postgres.sh stop "$OCHT_PG_DIR"' EXIT
+else
+  echo "could not start PostgreSQL: the postgres tests will fail" >&2
+fi
+
 echo "== test" >&2
 dotnet test Ocht.sln -c Debug --no-build --nologo --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true >"$results/dotnet-test.log" 2>&1
 status=$?

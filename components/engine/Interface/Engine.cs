@@ -3,6 +3,7 @@ using Ocht.Document;
 using Ocht.Executor;
 using Ocht.Model;
 using Ocht.Observability;
+using Ocht.Postgres;
 using Ocht.Spill;
 using Ocht.Values;
 using Serilog;
@@ -34,7 +35,7 @@ public sealed class Engine : IDisposable
     public Engine(EngineOptions? options = null)
     {
         _options = options ?? new EngineOptions();
-        Catalog = new Catalog(Connectors.Connectors.All(_options.Streams));
+        Catalog = new Catalog([.. Connectors.Connectors.All(_options.Streams), PostgresConnectors.Create()]);
         Metrics = new RunMetrics();
         _observer = Telemetry.Observer(_options.Logger, Metrics);
     }

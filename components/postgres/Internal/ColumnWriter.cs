@@ -1,0 +1,165 @@
+using Npgsql;
+using NpgsqlTypes;
+using Ocht.Values;
+
+namespace Ocht.Postgres;
+
+/// <summary>A column of the target table as the catalog describes it (domains by their base type).</summary>
+internal sealed class TableColumn
+{
+    public string Name { get; set; } = "";
+    /// <summary>The type as PostgreSQL prints it, e.g. "character varying(20)".</summary>
+    public string Display { get; set; } = "";
+    /// <summary>The base type's internal name, e.g. "varchar".</summary>
+    public string Type { get; set; } = "";
+    public int TypMod { get; set; }
+    public bool NotNull { get; set; }
+}
+
+/// <summary>
+/// Checks a value against one column's type before it goes into COPY, so a record that does not fit is
+/// rejected with the column and the reason instead of failing the whole batch on the server; then
+/// writes it in the column's binary format. Conversions are only the lossless ones (plus floats).
+/// </summary>
+internal sealed class ColumnWriter
+{
+    private enum Kind : byte { Int16, Int32, Int64, Numeric, Float32, Float64, Bool, Text, Uuid, Date, Timestamp, TimestampTz, Json, Jsonb }
+
+    private readonly Kind _kind;
+    private readonly int _maxChars = -1;
+    private readonly int _integerDigits = -1, _scale = -1;
+
+    private ColumnWriter(TableColumn column, Kind kind)
+    {
+        Column = column;
+        _kind = kind;
+        if (kind == Kind.Text && column.TypMod >= 4) _maxChars = column.TypMod - 4;
+        if (kind == Kind.Numeric && column.TypMod >= 4)
+        {
+            int precision = ((column.TypMod - 4) >> 16) & 0xFFFF;
+            _scale = (short)((column.TypMod - 4) & 0xFFFF);
+            _integerDigits = precision - _scale;
+        }
+    }
+
+    public TableColumn Column { get; }
+
+    /// <summary>The writer for a column, or null when the sink cannot write its type.</summary>
+    public static ColumnWriter? For(TableColumn column)
+    {
+        Kind? kind = column.Type switch
+        {
+            "int2" => Kind.Int16,
+            "int4" => Kind.Int32,
+            "int8" => Kind.Int64,
+            "numeric" => Kind.Numeric,
+            "float4" => Kind.Float32,
+            "float8" => Kind.Float64,
+            "bool" => Kind.Bool,
+            "text" or "varchar" or "bpchar" or "citext" => Kind.Text,
+            "uuid" => Kind.Uuid,
+            "date" => Kind.Date,
+            "timestamp" => Kind.Timestamp,
+            "timestamptz" => Kind.TimestampTz,
+            "json" => Kind.Json,
+            "jsonb" => Kind.Jsonb,
+            _ => null,
+        };
+        return kind is { } k ? new ColumnWriter(column, k) : null;
+    }
+
+    /// <summary>Why the value cannot go into this column, or null when it can.</summary>
+    public string? Check(in Value v)
+    {
+        if (v.IsNull) return Column.NotNull ? $"column \"{Column.Name}\" is NOT NULL and the value is null" : null;
+        bool fits = _kind switch
+        {
+            Kind.Int16 => v.Kind == ValueKind.Int && v.AsInt is >= short.MinValue and <= short.MaxValue,
+            Kind.Int32 => v.Kind == ValueKind.Int && v.AsInt is >= int.MinValue and <= int.MaxValue,
+            Kind.Int64 => v.Kind == ValueKind.Int,
+            Kind.Numeric => v.Kind is ValueKind.Int or ValueKind.Decimal && FitsPrecision(v.ToDecimal()),
+            Kind.Float32 or Kind.Float64 => v.IsNumber,
+            Kind.Bool => v.Kind == ValueKind.Bool,
+            Kind.Text => v.Kind == ValueKind.String && (_maxChars < 0 || CharCount(v.AsString) <= _maxChars),
+            Kind.Uuid => v.Kind == ValueKind.String && Guid.TryParse(v.AsString, out _),
+            Kind.Date => v.Kind == ValueKind.Timestamp && v.TimestampTicks % TimeSpan.TicksPerDay == 0,
+            Kind.Timestamp or Kind.TimestampTz => v.Kind == ValueKind.Timestamp,
+            _ => true,
+        };
+        return fits ? null : $"column \"{Column.Name}\" ({Column.Display}) cannot take {Describe(v)}{Why(v)}";
+    }
+
+    private string Why(in Value v) => _kind switch
+    {
+        Kind.Int16 or Kind.Int32 when v.Kind == ValueKind.Int => ": out of range",
+        Kind.Numeric when v.Kind is ValueKind.Int or ValueKind.Decimal => $": more than {_integerDigits} digits before the point",
+        Kind.Text when v.Kind == ValueKind.String => $": longer than {_maxChars} characters",
+        Kind.Uuid when v.Kind == ValueKind.String => ": not a UUID",
+        Kind.Date when v.Kind == ValueKind.Timestamp => ": it has a time of day",
+        _ => "",
+    };
+
+    private static string Describe(in Value v)
+    {
+        string text = ValueJson.ToJson(v);
+        if (text.Length > 60) text = text[..57] + "...";
+        string kind = v.Kind switch
+        {
+            ValueKind.String => "text",
+            _ => v.Kind.ToString().ToLowerInvariant(),
+        };
+        return $"{kind} {text}";
+    }
+
+    private bool FitsPrecision(decimal d)
+    {
+        if (_integerDigits < 0 || _integerDigits > 28) return true;
+        decimal rounded = _scale is >= 0 and <= 28 ? Math.Round(d, _scale, MidpointRounding.AwayFromZero) : d;
+        return Math.Abs(rounded) < Pow10(_integerDigits);
+    }
+
+    private static decimal Pow10(int n)
+    {
+        decimal r = 1;
+        for (int i = 0; i < n; i++) r *= 10;
+        return r;
+    }
+
+    /// <summary>Characters as PostgreSQL counts them (code points), counting only when it matters.</summary>
+    private int CharCount(string s) => s.Length <= _maxChars ? s.Length : s.EnumerateRunes().Count();
+
+    /// <summary>Writes a value that passed <see cref="Check"/>.</summary>
+    public Task WriteAsync(NpgsqlBinaryImporter importer, Value v, CancellationToken cancellation)
+    {
+        if (v.IsNull) return importer.WriteNullAsync(cancellation);
+        return _kind switch
+        {
+            Kind.Int16 => importer.WriteAsync((short)v.AsInt, NpgsqlDbType.Smallint, cancellation),
+            Kind.Int32 => importer.WriteAsync((int)v.AsInt, NpgsqlDbType.Integer, cancellation),
+            Kind.Int64 => importer.WriteAsync(v.AsInt, NpgsqlDbType.Bigint, cancellation),
+            Kind.Numeric => importer.WriteAsync(v.ToDecimal(), NpgsqlDbType.Numeric, cancellation),
+            Kind.Float32 => importer.WriteAsync((float)v.ToDouble(), NpgsqlDbType.Real, cancellation),
+            Kind.Float64 => importer.WriteAsync(v.ToDouble(), NpgsqlDbType.Double, cancellation),
+            Kind.Bool => importer.WriteAsync(v.AsBool, NpgsqlDbType.Boolean, cancellation),
+            Kind.Text => importer.WriteAsync(v.AsString, NpgsqlDbType.Text, cancellation),
+            Kind.Uuid => importer.WriteAsync(Guid.Parse(v.AsString), NpgsqlDbType.Uuid, cancellation),
+            Kind.Date => importer.WriteAsync(DateOnly.FromDateTime(v.AsTimestamp), NpgsqlDbType.Date, cancellation),
+            Kind.Timestamp => importer.WriteAsync(DateTime.SpecifyKind(v.AsTimestamp, DateTimeKind.Unspecified), NpgsqlDbType.Timestamp, cancellation),
+            Kind.TimestampTz => importer.WriteAsync(v.AsTimestamp, NpgsqlDbType.TimestampTz, cancellation),
+            Kind.Json => importer.WriteAsync(ValueJson.ToJson(v), NpgsqlDbType.Json, cancellation),
+            _ => importer.WriteAsync(ValueJson.ToJson(v), NpgsqlDbType.Jsonb, cancellation),
+        };
+    }
+
+    /// <summary>The column type <c>create</c> gives a field whose first non-null value is <paramref name="v"/>.</summary>
+    public static string CreateType(in Value v) => v.Kind switch
+    {
+        ValueKind.Bool => "boolean",
+        ValueKind.Int => "bigint",
+        ValueKind.Decimal => "numeric",
+        ValueKind.Float => "double precision",
+        ValueKind.Timestamp => "timestamptz",
+        ValueKind.List or ValueKind.Map => "jsonb",
+        _ => "text",
+    };
+}
