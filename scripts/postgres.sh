@@ -6,6 +6,7 @@
 #   eval "$(scripts/postgres.sh start)"   # starts one; prints export lines (OCHT_TEST_POSTGRES, OCHT_PG_DIR)
 #   scripts/postgres.sh env [DIR]          # prints the export lines of a running one again
 #   scripts/postgres.sh stop [DIR]         # shuts it down and removes its directory (DIR: default $OCHT_PG_DIR)
+#   scripts/postgres.sh pause|resume [DIR] # stops / starts the server, keeping its data (an outage, for tests)
 #
 # OCHT_TEST_POSTGRES is an Npgsql connection string to the database `ocht` as user `ocht`.
 set -euo pipefail
@@ -75,8 +76,8 @@ start() {
   rm -f "$dir/pwfile"
   port="$(free_port)"
   # fsync off: a throwaway cluster; durability across a machine crash does not matter here.
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >&2 \
+  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >"$dir/options"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >&2 \
     || { cat "$dir/server.log" >&2; rm -rf "$dir"; exit 1; }
   PGPASSWORD="$password" "$bin/psql" -h "$dir" -p "$port" -U ocht -d postgres -qAt -c "CREATE DATABASE ocht" >&2
   cat >"$dir/env" <<EOF
@@ -99,9 +100,22 @@ stop() {
   rm -rf "$dir"
 }
 
+# An outage for tests: the server goes away (connections dropped) and comes back on the same port with its data.
+pause() {
+  local dir="${1:-${OCHT_PG_DIR:?give the cluster directory or set OCHT_PG_DIR}}"
+  as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -m fast -w stop >&2
+}
+
+resume() {
+  local dir="${1:-${OCHT_PG_DIR:?give the cluster directory or set OCHT_PG_DIR}}"
+  as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >&2
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
+  pause) pause "${2:-}" ;;
+  resume) resume "${2:-}" ;;
   env) print_env "${2:-${OCHT_PG_DIR:?give the cluster directory or set OCHT_PG_DIR}}" ;;
-  *) echo "usage: $0 start|stop [DIR]|env [DIR]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop [DIR]|pause [DIR]|resume [DIR]|env [DIR]" >&2; exit 2 ;;
 esac
