@@ -119,6 +119,7 @@ internal sealed class KafkaSource : ISource
             else AssignWholeTopic();
             Consume();
             _batches.Writer.TryComplete();
+            if (_grouped) StayUntilDisposed();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -190,6 +191,15 @@ internal sealed class KafkaSource : ISource
         return true;
     }
 
+    /// <summary>A bounded read is over, but its last batches are not acknowledged yet: the consumer keeps
+    /// its partitions (paused, serving the group's callbacks) so their offsets can still be committed.</summary>
+    private void StayUntilDisposed()
+    {
+        _consumer.Pause(_consumer.Assignment);
+        while (!_stopping.IsCancellationRequested)
+            _consumer.Consume(PollMs);
+    }
+
     /// <summary>Adds the decoded message to the batch, handing the batch on first when the record's
     /// fields differ; true when the message started a new batch.</summary>
     private bool Add(bool decoded, int partition, long offset, ref Batch? batch)
@@ -242,7 +252,16 @@ internal sealed class KafkaSource : ISource
     private void AssignWholeTopic()
     {
         using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
-        var topic = admin.GetMetadata(_topic, MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == _topic);
+        TopicMetadata? topic;
+        try
+        {
+            // Metadata of all topics: asking for one by name may create it where brokers auto-create topics.
+            topic = admin.GetMetadata(MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == _topic);
+        }
+        catch (KafkaException e)
+        {
+            throw KafkaErrors.Failure(e.Error, $"{_name}: reading the topic's partitions failed");
+        }
         if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart)
             throw new IOException($"{_name}: topic \"{_topic}\" does not exist on the brokers");
         if (topic.Error.IsError) throw KafkaErrors.Failure(topic.Error, $"{_name}: reading the topic's partitions failed");
@@ -258,7 +277,15 @@ internal sealed class KafkaSource : ISource
         {
             foreach (int p in partitions)
             {
-                var marks = consumer.QueryWatermarkOffsets(new TopicPartition(_topic, p), MetadataTimeout);
+                WatermarkOffsets marks;
+                try
+                {
+                    marks = consumer.QueryWatermarkOffsets(new TopicPartition(_topic, p), MetadataTimeout);
+                }
+                catch (KafkaException e)
+                {
+                    throw KafkaErrors.Failure(e.Error, $"{_name}: reading where partition {p} ends failed");
+                }
                 _ends[p] = new PartitionEnd(marks.High.Value) { Reached = marks.High.Value <= marks.Low.Value };
             }
         }
