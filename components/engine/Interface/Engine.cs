@@ -1,6 +1,7 @@
 using Ocht.Connectors;
 using Ocht.Document;
 using Ocht.Executor;
+using Ocht.Kafka;
 using Ocht.Model;
 using Ocht.Observability;
 using Ocht.Spill;
@@ -34,7 +35,7 @@ public sealed class Engine : IDisposable
     public Engine(EngineOptions? options = null)
     {
         _options = options ?? new EngineOptions();
-        Catalog = new Catalog(Connectors.Connectors.All(_options.Streams));
+        Catalog = new Catalog([.. Connectors.Connectors.All(_options.Streams), KafkaConnectors.Create()]);
         Metrics = new RunMetrics();
         _observer = Telemetry.Observer(_options.Logger, Metrics);
     }

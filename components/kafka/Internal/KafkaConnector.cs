@@ -17,7 +17,7 @@ internal sealed class KafkaConnector : IConnector
         new OptionSpec("start", OptionType.String, "where a group without committed offsets (or a read without a group) starts") { Default = "\"earliest\"", Choices = ["earliest", "latest"], Roles = Roles.Source },
         new OptionSpec("bounded", OptionType.Boolean, "Ocht extension: stop once caught up with the partitions' ends as they were at the start, so a document runs as a batch over a topic") { Default = "false", Roles = Roles.Source },
         new OptionSpec("key", OptionType.Expression, "the message key, evaluated per record (text as UTF-8, other values as their text; null: no key)") { Roles = Roles.Sink },
-        new OptionSpec("properties", OptionType.Object, "more librdkafka settings as text, e.g. security.protocol, sasl.mechanism, sasl.username, sasl.password (use ${env:...})") { Sensitive = true },
+        new OptionSpec("properties", OptionType.Object, "more librdkafka settings as text, e.g. security.protocol, sasl.mechanism, sasl.username, sasl.password.") { Sensitive = true },
     ])
     {
         Example = """{ "connector": "kafka", "brokers": "${env:KAFKA_BROKERS}", "topic": "orders", "group": "orders-to-postgres" }""",
