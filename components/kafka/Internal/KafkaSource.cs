@@ -252,22 +252,38 @@ internal sealed class KafkaSource : ISource
     private void AssignWholeTopic()
     {
         using var admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
-        TopicMetadata? topic;
-        try
-        {
-            // Metadata of all topics: asking for one by name may create it where brokers auto-create topics.
-            topic = admin.GetMetadata(MetadataTimeout).Topics.SingleOrDefault(t => t.Topic == _topic);
-        }
-        catch (KafkaException e)
-        {
-            throw KafkaErrors.Failure(e.Error, $"{_name}: reading the topic's partitions failed");
-        }
+        var topic = TopicMetadata(admin);
         if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart)
             throw new IOException($"{_name}: topic \"{_topic}\" does not exist on the brokers");
         if (topic.Error.IsError) throw KafkaErrors.Failure(topic.Error, $"{_name}: reading the topic's partitions failed");
         var partitions = topic.Partitions.Select(p => p.PartitionId).ToList();
         OnAssigned(_consumer, partitions);
         _consumer.Assign(partitions.Select(p => new TopicPartitionOffset(_topic, p, _latest ? Offset.End : Offset.Beginning)));
+    }
+
+    /// <summary>The topic's metadata (null when it does not exist), asked for in short attempts so that
+    /// brokers out of reach are reported as soon as librdkafka says so rather than after the timeout.</summary>
+    private TopicMetadata? TopicMetadata(IAdminClient admin)
+    {
+        long started = _clock.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                // Metadata of all topics: asking for one by name may create it where brokers auto-create topics.
+                return admin.GetMetadata(TimeSpan.FromSeconds(1)).Topics.SingleOrDefault(t => t.Topic == _topic);
+            }
+            catch (KafkaException e) when (KafkaErrors.IsTransient(e.Error) && _clock.GetElapsedTime(started) < MetadataTimeout)
+            {
+                _consumer.Consume(0); // serves the error events that say whether any broker is up
+                if (_unreachable is { } down) throw new ConnectorUnavailableException($"{_name}: no broker is reachable: {down.Reason}");
+                _stopping.Token.ThrowIfCancellationRequested();
+            }
+            catch (KafkaException e)
+            {
+                throw KafkaErrors.Failure(e.Error, $"{_name}: reading the topic's partitions failed");
+            }
+        }
     }
 
     private void OnAssigned(IConsumer<Ignore, bool> consumer, List<int> partitions)
