@@ -11,6 +11,10 @@ mkdir -p "$results"
 
 fail() { echo "$1" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
+echo "== kafka" >&2
+# The kafka connector's native library (librdkafka1); its tests start librdkafka's mock cluster in-process.
+scripts/kafka.sh install >&2 || fail "cannot install librdkafka1 (scripts/kafka.sh install)"
+
 echo "== build" >&2
 dotnet build Ocht.sln -c Debug --nologo -v quiet 2>&1 | grep -E ' error |warn' >&2
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "build failed"

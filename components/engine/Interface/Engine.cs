@@ -1,6 +1,7 @@
 using Ocht.Connectors;
 using Ocht.Document;
 using Ocht.Executor;
+using Ocht.Kafka;
 using Ocht.Model;
 using Ocht.Observability;
 using Ocht.Postgres;
@@ -35,7 +36,7 @@ public sealed class Engine : IDisposable
     public Engine(EngineOptions? options = null)
     {
         _options = options ?? new EngineOptions();
-        Catalog = new Catalog([.. Connectors.Connectors.All(_options.Streams), PostgresConnectors.Create()]);
+        Catalog = new Catalog([.. Connectors.Connectors.All(_options.Streams), PostgresConnectors.Create(), KafkaConnectors.Create()]);
         Metrics = new RunMetrics();
         _observer = Telemetry.Observer(_options.Logger, Metrics);
     }

@@ -82,7 +82,8 @@ internal sealed class ProjectFile
                     string path = include.Replace("$(MSBuildThisFileDirectory)", directory + Path.DirectorySeparatorChar).Replace('\\', '/');
                     ProjectReferences.Add(new ProjectItem(Path.GetFullPath(path, projectDirectory), relative, line));
                     break;
-                case "PackageReference":
+                // A downloaded package referenced by its assembly (the kafka brick's Confluent.Kafka) is a package too.
+                case "PackageReference" or "PackageDownload":
                     PackageReferences.Add(new ProjectItem(include, relative, line));
                     break;
                 case "FrameworkReference":
