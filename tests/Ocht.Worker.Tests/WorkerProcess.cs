@@ -5,7 +5,7 @@ using System.Text;
 namespace Ocht.Worker.Tests;
 
 /// <summary>The built worker (ocht-worker.dll) in its own process, its log lines collected as they come.</summary>
-internal sealed class WorkerProcess : IDisposable
+public sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _log = new();

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Ocht.StreamBench;
+
+/// <summary>ocht-worker (Release) in its own process on the benchmark's document, watched through Postgres.</summary>
+internal static class WorkerRun
+{
+    public sealed record Throughput(double Streaming, double Total);
+
+    public sealed record Latency(int Records, double P50Ms, double P99Ms, double MaxMs);
+
+    /// <summary>Streaming: from the first row in the table to the last (the group join excluded, as the raw
+    /// loop's is); total: from the process start.</summary>
+    public static async Task<Throughput> ThroughputAsync(Settings settings, string brokers, PostgresCluster postgres, string topic, string table, int sales)
+    {
+        string document = WriteDocument(settings, table, topic, group: table, extraFields: "");
+        var started = Stopwatch.StartNew();
+        using var worker = Start(settings, document, brokers, postgres);
+        double? first = null;
+        while (true)
+        {
+            long rows = await postgres.CountAsync(table);
+            if (rows > 0) first ??= started.Elapsed.TotalSeconds;
+            if (rows >= sales) break;
+            if (worker.HasExited) throw new InvalidOperationException($"the worker exited with {worker.ExitCode}");
+            if (started.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"{table}: {rows} of {sales} rows after 10 minutes");
+            await Task.Delay(20);
+        }
+        double total = started.Elapsed.TotalSeconds;
+        await StopAsync(worker);
+        return new Throughput(total - first!.Value, total);
+    }
+
+    /// <summary>Offers <see cref="Settings.LatencyRate"/> events/s for <see cref="Settings.LatencySeconds"/> s; latency of
+    /// an event = the time Postgres inserted its row (a column default) − the time it was sent.</summary>
+    public static async Task<Latency> LatencyAsync(Settings settings, string brokers, PostgresCluster postgres, Ocht.Kafka.KafkaMockCluster kafka)
+    {
+        const string table = "latency", topic = "latency";
+        kafka.CreateTopic(topic, 1);
+        await postgres.ExecuteAsync($"""
+            CREATE TABLE "{table}" (id bigint PRIMARY KEY, customer text, quantity bigint, total numeric, sent_us bigint,
+                                    landed timestamptz NOT NULL DEFAULT clock_timestamp())
+            """);
+        string document = WriteDocument(settings with { BatchSize = 1000 }, table, topic, group: table, extraFields: ", \"sent_us\"");
+        using var worker = Start(settings, document, brokers, postgres);
+        // Warm up: the worker has joined its group and written once before the timed load starts.
+        Events.Produce(brokers, topic, 20, ratePerSecond: null, stampTime: true, firstId: -100);
+        while (await postgres.CountAsync(table) == 0) await Task.Delay(20);
+        int count = settings.LatencyRate * settings.LatencySeconds;
+        var (_, sales) = Events.Produce(brokers, topic, count, settings.LatencyRate, stampTime: true);
+        var waited = Stopwatch.StartNew();
+        while (await postgres.ScalarAsync($"SELECT count(*) FROM \"{table}\" WHERE id >= 0") < sales)
+        {
+            if (waited.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("the latency run's rows did not all land within 2 minutes");
+            await Task.Delay(100);
+        }
+        await StopAsync(worker);
+        string sql = $"""
+            SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY ms) || ARRAY[max(ms), count(*)]
+            FROM (SELECT (extract(epoch FROM landed) * 1e6 - sent_us) / 1000.0 AS ms FROM "{table}" WHERE id >= 0) t
+            """;
+        double[] values = await postgres.DoublesAsync(sql);
+        return new Latency((int)values[3], values[0], values[1], values[2]);
+    }
+
+    private static string WriteDocument(Settings settings, string table, string topic, string group, string extraFields)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"ocht-bench-{table}.json");
+        File.WriteAllText(path, $$"""
+            {
+              "ocht": 1,
+              "name": "{{table}}",
+              "source": {"connector": "kafka", "brokers": "${env:KAFKA_BROKERS}", "topic": "{{topic}}", "group": "{{group}}", "start": "earliest"},
+              "steps": [
+                {"op": "filter", "where": ["=", ":kind", "sale"]},
+                {"op": "derive", "fields": {"total": ["*", ":amount", ":quantity"]} },
+                {"op": "select", "fields": ["id", "customer", "quantity", "total"{{extraFields}}]}
+              ],
+              "sink": {"connector": "postgres", "connection": "${env:OCHT_PG}", "table": "{{table}}", "mode": "upsert", "key": ["id"], "create": true},
+              "options": {"batch_size": {{settings.BatchSize.ToString(CultureInfo.InvariantCulture)}} }
+            }
+            """);
+        return path;
+    }
+
+    private static Process Start(Settings settings, string document, string brokers, PostgresCluster postgres)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = false, RedirectStandardOutput = true };
+        info.ArgumentList.Add(settings.WorkerDll);
+        info.ArgumentList.Add(document);
+        info.ArgumentList.Add("--Serilog:MinimumLevel:Default=Warning");
+        info.Environment["KAFKA_BROKERS"] = brokers;
+        info.Environment["OCHT_PG"] = postgres.Connection;
+        return Process.Start(info)!;
+    }
+
+    private static async Task StopAsync(Process worker)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await worker.WaitForExitAsync(timeout.Token);
+        if (worker.ExitCode != 0) throw new InvalidOperationException($"the worker exited with {worker.ExitCode} when stopped");
+    }
+}

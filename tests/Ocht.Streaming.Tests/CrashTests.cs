@@ -1,0 +1,44 @@
+namespace Ocht.Streaming.Tests;
+
+/// <summary>The worker killed (SIGKILL) mid-stream and restarted: the table ends equal to a batch run.</summary>
+[Collection(StreamsCollection.Name)]
+public sealed class CrashTests(Streams streams)
+{
+    [Fact]
+    public async Task Killing_the_worker_five_times_loses_and_duplicates_nothing()
+    {
+        const int count = 100_000;
+        var events = Orders.Events(count, seed: 7);
+        int sales = Orders.Sales(events);
+        string topic = streams.NewTopic("crash", partitions: 3);
+        streams.Produce(topic, events);
+        string streamed = streams.NewName("crash_stream"), batch = streams.NewName("crash_batch");
+        string document = streams.Write($"{streamed}.json", Orders.Document("crash", Orders.KafkaSource(topic, streamed), streamed));
+
+        // Five kills at random moments of the stream: each after a random share of the rows has landed
+        // (never all of it), so every restart resumes from committed offsets with work still to do.
+        var random = new Random(20261128);
+        var marks = Enumerable.Range(0, 5).Select(_ => random.Next(1, sales * 9 / 10)).Order().ToArray();
+        foreach (int mark in marks)
+        {
+            using var worker = streams.StartWorker(document);
+            await streams.WaitForRowsAsync(streamed, mark, TimeSpan.FromSeconds(120), worker);
+            await Task.Delay(random.Next(0, 200));
+            worker.Signal("KILL");
+            await worker.ExitAsync(TimeSpan.FromSeconds(10));
+        }
+        using (var last = streams.StartWorker(document))
+        {
+            await streams.WaitForRowsAsync(streamed, sales, TimeSpan.FromSeconds(180), last);
+            last.Signal("TERM");
+            Assert.Equal(0, await last.ExitAsync(TimeSpan.FromSeconds(15)));
+        }
+
+        string records = streams.WriteLines($"{batch}.jsonl", events);
+        await streams.RunBatchAsync(streams.Write($"{batch}.json", Orders.Document("crash-batch", Orders.FileSource(records), batch)));
+        var expected = await streams.RowsAsync(batch, "id");
+        Assert.Equal(sales, expected.Count);
+        Assert.Equal(expected, await streams.RowsAsync(streamed, "id"));
+        Assert.False(await streams.ExistsAsync(streamed + "_rejects"), "no record was rejected, so no dead-letter table was made");
+    }
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Npgsql;
+using Ocht.Engine;
+using Ocht.Kafka;
+using Ocht.Worker.Tests;
+
+namespace Ocht.Streaming.Tests;
+
+/// <summary>
+/// What the end-to-end tests share: one Kafka mock cluster in this process, the test PostgreSQL server,
+/// and a folder for documents and dead letters. Each test uses topics, groups and tables of its own.
+/// </summary>
+public sealed class Streams : IDisposable
+{
+    private readonly string _cluster;
+
+    /// <summary>A PostgreSQL cluster of its own (scripts/postgres.sh), not the one test.sh shares: the outage
+    /// tests stop and start it, which other test projects running at the same time must not see.</summary>
+    public Streams()
+    {
+        var env = Script("start").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line["export ".Length..].Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => kv[1].Trim('\''));
+        _cluster = env["OCHT_PG_DIR"];
+        KafkaConnectors.UseSystemLibrary(); // this process's own Confluent.Kafka clients (the producer)
+        Postgres = env["OCHT_TEST_POSTGRES"];
+    }
+
+    public KafkaMockCluster Kafka { get; } = new();
+    public string Postgres { get; }
+    public string Folder { get; } = Directory.CreateTempSubdirectory("ocht-streaming-").FullName;
+
+    public string NewName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    public string NewTopic(string prefix, int partitions)
+    {
+        string topic = NewName(prefix);
+        Kafka.CreateTopic(topic, partitions);
+        return topic;
+    }
+
+    /// <summary>Produces JSON lines as messages keyed by their position, spread over the partitions by key.</summary>
+    public void Produce(string topic, IReadOnlyList<string> values)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, LingerMs = 5 }).Build();
+        for (int i = 0; i < values.Count; i++)
+        {
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, new Message<string, string> { Key = i.ToString(CultureInfo.InvariantCulture), Value = values[i] });
+                    break;
+                }
+                catch (ProduceException<string, string> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(50));
+                }
+            }
+        }
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(60)));
+    }
+
+    /// <summary>Writes a document (or records) into the test folder and returns its path.</summary>
+    public string Write(string name, string text)
+    {
+        string path = Path.Combine(Folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public string WriteLines(string name, IEnumerable<string> lines)
+    {
+        string path = Path.Combine(Folder, name);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    /// <summary>The worker on one document, with the brokers and the connection string in its environment.</summary>
+    public WorkerProcess StartWorker(string document, params string[] settings) =>
+        new(Folder, [document, "--Ocht:Retry:BaseDelay=00:00:00.2", "--Ocht:Retry:MaxDelay=00:00:01", .. settings], Environment());
+
+    public IReadOnlyDictionary<string, string> Environment() => new Dictionary<string, string>
+    {
+        ["KAFKA_BROKERS"] = Kafka.BootstrapServers,
+        ["OCHT_PG"] = Postgres,
+    };
+
+    /// <summary>Runs a document in this process, as `ocht run` does (the batch reference).</summary>
+    public async Task RunBatchAsync(string document)
+    {
+        var env = Environment();
+        using var engine = new Engine.Engine(new EngineOptions { Environment = name => env.TryGetValue(name, out var v) ? v : null });
+        var loaded = engine.Load(document);
+        Assert.True(loaded.Plan is not null, string.Join("\n", loaded.Diagnostics.Select(d => d.ToString())));
+        var report = await engine.RunAsync(loaded.Plan!);
+        Assert.True(report.Succeeded, report.Error?.Message);
+    }
+
+    public async Task<long> CountAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\"", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<bool> ExistsAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT to_regclass(quote_ident(@t)) IS NOT NULL", connection);
+        command.Parameters.AddWithValue("t", table);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Waits until the table holds <paramref name="rows"/> rows (or more), polling.</summary>
+    public async Task WaitForRowsAsync(string table, long rows, TimeSpan within, WorkerProcess? worker = null, bool outage = false)
+    {
+        var clock = Stopwatch.StartNew();
+        long seen = 0;
+        while (clock.Elapsed < within)
+        {
+            try
+            {
+                seen = await CountAsync(table);
+                if (seen >= rows) return;
+            }
+            catch (PostgresException e) when (e.SqlState == "42P01") { } // the worker has not created it yet
+            catch (NpgsqlException) when (outage)
+            {
+                NpgsqlConnection.ClearAllPools(); // connections from before a server restart are dead
+            }
+            await Task.Delay(25);
+        }
+        Assert.Fail($"{table} has {seen} of {rows} rows after {within.TotalSeconds} s\n{worker?.Log}");
+    }
+
+    /// <summary>The table as text lines ordered by every column, for comparing two tables.</summary>
+    public async Task<List<string>> RowsAsync(string table, string orderBy)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT t::text FROM \"{table}\" t ORDER BY {orderBy}", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Stops or starts the PostgreSQL server, as an outage would (its data and port stay).</summary>
+    public void PauseServer() => Script("pause", _cluster);
+
+    public void ResumeServer()
+    {
+        Script("resume", _cluster);
+        NpgsqlConnection.ClearAllPools(); // this process's pooled connections died with the old server
+    }
+
+    /// <summary>A typed table for dead letters (the shape of §6), made before a run so that the first dead
+    /// letter — with "raw" and no "record", or the other way round — does not decide its columns.</summary>
+    public Task CreateRejectsTableAsync(string table) => ExecuteAsync($"""
+        CREATE TABLE "{table}" (record jsonb, raw text, step bigint, op text, error text, message text, line bigint, source text)
+        """);
+
+    private static string Script(params string[] args)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(RepoRoot(), "scripts", "postgres.sh"));
+        foreach (string a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/postgres.sh {string.Join(' ', args)} failed: {error.Result}");
+        return output;
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "workspace.json"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("not inside the Ocht repository");
+    }
+
+    public void Dispose()
+    {
+        Kafka.Dispose();
+        Script("stop", _cluster);
+        Directory.Delete(Folder, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StreamsCollection : ICollectionFixture<Streams>
+{
+    public const string Name = "streams";
+}
