@@ -19,11 +19,17 @@ string topic = "orders";
 kafka.CreateTopic(topic, settings.Partitions);
 var (produced, sales) = Events.Produce(kafka.BootstrapServers, topic, settings.Records, ratePerSecond: null, stampTime: false);
 Console.Error.WriteLine($"bench: produced {settings.Records:N0} events ({sales:N0} sales) in {produced.TotalSeconds:F2} s");
+long held = RawConsumer.Held(kafka.BootstrapServers, topic, settings.Partitions);
+if (held != settings.Records)
+{
+    Console.Error.WriteLine($"bench: the topic holds {held:N0} of {settings.Records:N0} events (the mock cluster drops the oldest past its per-partition limit): use more --partitions");
+    return 1;
+}
 
 var rows = new List<Row>();
 for (int run = 1; run <= settings.Runs; run++)
 {
-    var raw = RawConsumer.Measure(kafka.BootstrapServers, topic, settings.Records);
+    var raw = RawConsumer.Measure(kafka.BootstrapServers, topic, settings.Partitions, settings.Records);
     Console.Error.WriteLine($"bench: raw consume run {run}: {raw.TotalSeconds:F2} s");
     rows.Add(new Row("raw", raw.TotalSeconds, null));
     var worker = await WorkerRun.ThroughputAsync(settings, kafka.BootstrapServers, postgres, topic, $"bench_{run}", sales);

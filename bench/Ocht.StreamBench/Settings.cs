@@ -8,7 +8,7 @@ internal sealed record Settings(string Repo, int Records, int Partitions, int Ru
     private const string Usage = """
         usage: bench/stream [--records N] [--partitions N] [--runs N] [--batch-size N] [--rate N] [--seconds N]
           --records     events for the throughput runs (default 1000000)
-          --partitions  partitions of the topic (default 2: one per core)
+          --partitions  partitions of the topic (default 32: the mock cluster keeps about 50,000 of these events per partition)
           --runs        throughput runs of each consumer; the table shows medians (default 3)
           --batch-size  the worker document's options.batch_size (default 8192)
           --rate        offered load of the latency run, events/s (default 10000)
@@ -17,7 +17,7 @@ internal sealed record Settings(string Repo, int Records, int Partitions, int Ru
 
     public static Settings? Parse(string[] args)
     {
-        var s = new Settings(FindRepo(), 1_000_000, 2, 3, 8192, 10_000, 10);
+        var s = new Settings(FindRepo(), 1_000_000, 32, 3, 8192, 10_000, 10);
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] is "-h" or "--help") { Console.WriteLine(Usage); return null; }
