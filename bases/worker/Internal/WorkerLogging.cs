@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Ocht.Observability;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;
@@ -35,7 +36,7 @@ internal static class WorkerLogging
         public void Format(LogEvent e, TextWriter output)
         {
             output.Write(e.Timestamp.ToString("yyyy-MM-dd HH:mm:ss.fff ", CultureInfo.InvariantCulture));
-            output.Write(Level(e.Level));
+            output.Write(Telemetry.LevelCode(e.Level));
             string? pipeline = Text(e, "Pipeline"), run = Text(e, "RunId");
             if (pipeline is not null || run is not null)
                 output.Write(pipeline is null ? $" [run {run}]" : run is null ? $" [{pipeline}]" : $" [{pipeline} run {run}]");
@@ -45,15 +46,5 @@ internal static class WorkerLogging
 
         private static string? Text(LogEvent e, string name) =>
             e.Properties.TryGetValue(name, out var v) && v is ScalarValue { Value: { } value } ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
-
-        private static string Level(LogEventLevel level) => level switch
-        {
-            LogEventLevel.Verbose => "VRB",
-            LogEventLevel.Debug => "DBG",
-            LogEventLevel.Information => "INF",
-            LogEventLevel.Warning => "WRN",
-            LogEventLevel.Error => "ERR",
-            _ => "FTL",
-        };
     }
 }

@@ -18,6 +18,17 @@ public static class Telemetry
             .WriteTo.Sink(new ErrorWriterSink(error))
             .CreateLogger();
 
+    /// <summary>The three-letter level code of Ocht's text log lines (INF, WRN...), for every host's format.</summary>
+    public static string LevelCode(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => "VRB",
+        LogEventLevel.Debug => "DBG",
+        LogEventLevel.Information => "INF",
+        LogEventLevel.Warning => "WRN",
+        LogEventLevel.Error => "ERR",
+        _ => "FTL",
+    };
+
     /// <summary>An observer that logs run lifecycle events and publishes run metrics.</summary>
     public static IRunObserver Observer(ILogger logger, RunMetrics metrics) => new LoggingObserver(logger, metrics);
 }

@@ -15,21 +15,11 @@ internal sealed class ErrorWriterSink(TextWriter? writer) : ILogEventSink
         var output = writer ?? Console.Error;
         string run = e.Properties.TryGetValue("RunId", out var id) ? $" [run {((ScalarValue)id).Value}]" : "";
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Timestamp:HH:mm:ss} {Level(e.Level)}{run} {e.RenderMessage(CultureInfo.InvariantCulture)}");
+            $"{e.Timestamp:HH:mm:ss} {Telemetry.LevelCode(e.Level)}{run} {e.RenderMessage(CultureInfo.InvariantCulture)}");
         lock (_gate)
         {
             output.WriteLine(line);
             if (e.Exception is not null) output.WriteLine(e.Exception);
         }
     }
-
-    private static string Level(LogEventLevel level) => level switch
-    {
-        LogEventLevel.Verbose => "VRB",
-        LogEventLevel.Debug => "DBG",
-        LogEventLevel.Information => "INF",
-        LogEventLevel.Warning => "WRN",
-        LogEventLevel.Error => "ERR",
-        _ => "FTL",
-    };
 }
