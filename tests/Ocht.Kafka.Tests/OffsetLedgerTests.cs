@@ -70,4 +70,20 @@ public sealed class OffsetLedgerTests
         Assert.Equal([new PartitionOffset(1, 3)], ledger.Revoke([1]));
         Assert.Equal([new PartitionOffset(0, 5)], ledger.TakeReady());
     }
+
+    [Fact]
+    public void A_chunk_decoded_into_several_batches_commits_only_when_its_last_batch_is_acknowledged()
+    {
+        var ledger = new OffsetLedger();
+        ledger.Assign([0]);
+        ledger.Register(1 << 20, [new PartitionOffset(0, 10)]);
+        ledger.Register(2 << 20, [new PartitionOffset(0, 20)]);
+        ledger.Extend(1 << 20, (1 << 20) + 2);
+        ledger.Acknowledge((1 << 20) + 1);
+        Assert.Empty(ledger.TakeReady());
+        ledger.Acknowledge((1 << 20) + 2);
+        Assert.Equal([new PartitionOffset(0, 10)], ledger.TakeReady());
+        ledger.Acknowledge(2 << 20);
+        Assert.Equal([new PartitionOffset(0, 20)], ledger.TakeReady());
+    }
 }

@@ -6,10 +6,11 @@ using Ocht.Values;
 namespace Ocht.Kafka;
 
 /// <summary>
-/// Reads a topic through a consumer on a thread of its own (librdkafka's calls block): it decodes
-/// messages into batches — handed on when full or <see cref="LingerMs"/> after their first record —
-/// and queues a couple ahead of the pipeline. Offsets are committed only on acknowledgement
-/// (<see cref="OffsetLedger"/>); a bounded read ends at the partitions' ends as they were when assigned.
+/// Reads a topic through a consumer on a thread of its own (librdkafka's calls block): it copies message
+/// values into chunks — handed on when full or <see cref="LingerMs"/> after their first message — and
+/// queues a couple ahead of the pipeline, whose thread decodes them into batches (so consuming and
+/// decoding use two cores). Offsets are committed only on acknowledgement (<see cref="OffsetLedger"/>);
+/// a bounded read ends at the partitions' ends as they were when assigned.
 /// </summary>
 internal sealed class KafkaSource : ISource
 {
@@ -21,10 +22,13 @@ internal sealed class KafkaSource : ISource
     private readonly int _batchSize;
     private readonly bool _bounded, _grouped, _latest;
     private readonly TimeProvider _clock;
+    private readonly RawCopier _copier = new();
     private readonly MessageDecoder _decoder = new();
     private readonly OffsetLedger _ledger = new();
     private readonly IConsumer<Ignore, bool> _consumer;
-    private readonly Channel<Batch> _batches = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+    private readonly Channel<RawChunk> _chunks = Channel.CreateBounded<RawChunk>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+    // Pipeline thread only: batches decoded from a chunk, not handed on yet.
+    private readonly Queue<Batch> _decoded = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _commitGate = new();
@@ -33,7 +37,7 @@ internal sealed class KafkaSource : ISource
     private readonly List<PartitionOffset> _offsets = new();
     private readonly Dictionary<int, PartitionEnd> _ends = new();
     private bool _assigned;
-    private long _sequence;
+    private long _chunkCount;
     private volatile Error? _unreachable, _fatal;
 
     /// <summary>Where a bounded read stops in a partition: the high-water mark when it was assigned.</summary>
@@ -55,7 +59,7 @@ internal sealed class KafkaSource : ISource
         _grouped = o.Has("group");
         _latest = o.String("start") == "latest";
         _consumer = new ConsumerBuilder<Ignore, bool>(KafkaSettings.Consumer(config))
-            .SetValueDeserializer(_decoder)
+            .SetValueDeserializer(_copier)
             .SetErrorHandler((_, e) => OnError(e))
             .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions.Select(p => p.Partition.Value).ToList()))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.Partition.Value).ToList(), commit: true))
@@ -66,15 +70,51 @@ internal sealed class KafkaSource : ISource
 
     public async ValueTask<Batch?> ReadAsync(CancellationToken cancellation)
     {
+        if (_decoded.TryDequeue(out var ready)) return ready;
         try
         {
-            if (!await _batches.Reader.WaitToReadAsync(cancellation)) return null;
+            if (!await _chunks.Reader.WaitToReadAsync(cancellation)) return null;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             return null;
         }
-        return _batches.Reader.TryRead(out var batch) ? batch : null;
+        if (!_chunks.Reader.TryRead(out var chunk)) return null;
+        Decode(chunk);
+        return _decoded.Dequeue();
+    }
+
+    /// <summary>Decodes a chunk into batches numbered from its sequence (a new batch wherever the fields
+    /// change), and moves the chunk's offsets to its last batch before any of them is handed on.</summary>
+    private void Decode(RawChunk chunk)
+    {
+        Batch? batch = null;
+        long sequence = chunk.Sequence;
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            if (_decoder.Decode(chunk.Value(i), chunk.IsNull(i)))
+            {
+                var schema = _decoder.Schema;
+                if (batch is not null && !ReferenceEquals(batch.Schema, schema)) Hand(ref batch, ref sequence);
+                batch ??= new Batch(schema, _batchSize);
+                batch.AddRow(_decoder.Values, 0);
+            }
+            else
+            {
+                batch ??= new Batch(Schema.Empty, _batchSize);
+                batch.AddRejection(new Rejection(Rejection.Kinds.Parse,
+                    $"topic {_topic}, partition {chunk.Partition(i)}, offset {chunk.Offset(i)}: {_decoder.Error}", 0, null, _decoder.Raw, null, "source"));
+            }
+        }
+        Hand(ref batch, ref sequence);
+        if (_grouped) _ledger.Extend(chunk.Sequence, sequence - 1);
+    }
+
+    private void Hand(ref Batch? batch, ref long sequence)
+    {
+        batch!.Sequence = sequence++;
+        _decoded.Enqueue(batch);
+        batch = null;
     }
 
     public ValueTask AcknowledgeAsync(long sequence, CancellationToken cancellation)
@@ -118,16 +158,16 @@ internal sealed class KafkaSource : ISource
             if (_grouped) _consumer.Subscribe(_topic);
             else AssignWholeTopic();
             Consume();
-            _batches.Writer.TryComplete();
+            _chunks.Writer.TryComplete();
             if (_grouped) StayUntilDisposed();
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            _batches.Writer.TryComplete();
+            _chunks.Writer.TryComplete();
         }
         catch (Exception e)
         {
-            _batches.Writer.TryComplete(e);
+            _chunks.Writer.TryComplete(e);
         }
         finally
         {
@@ -138,12 +178,13 @@ internal sealed class KafkaSource : ISource
 
     private void Consume()
     {
-        Batch? batch = null;
+        var chunk = new RawChunk(_batchSize);
+        _copier.Target = chunk;
         long firstAt = 0;
         while (!_stopping.IsCancellationRequested)
         {
             if (_bounded && CaughtUp()) break;
-            int wait = batch is null ? PollMs : Math.Max(0, LingerMs - (int)_clock.GetElapsedTime(firstAt).TotalMilliseconds);
+            int wait = chunk.Count == 0 ? PollMs : Math.Max(0, LingerMs - (int)_clock.GetElapsedTime(firstAt).TotalMilliseconds);
             ConsumeResult<Ignore, bool>? result;
             try
             {
@@ -158,8 +199,8 @@ internal sealed class KafkaSource : ISource
             if (result is null)
             {
                 if (_fatal is { } fatal) throw KafkaErrors.Failure(fatal, $"{_name}: the consumer failed");
-                if (batch is null && _unreachable is { } down) throw new ConnectorUnavailableException($"{_name}: no broker is reachable: {down.Reason}");
-                if (batch is not null && _clock.GetElapsedTime(firstAt).TotalMilliseconds >= LingerMs) Publish(ref batch);
+                if (chunk.Count == 0 && _unreachable is { } down) throw new ConnectorUnavailableException($"{_name}: no broker is reachable: {down.Reason}");
+                if (chunk.Count > 0 && _clock.GetElapsedTime(firstAt).TotalMilliseconds >= LingerMs) Publish(ref chunk);
                 continue;
             }
             _unreachable = null;
@@ -170,17 +211,18 @@ internal sealed class KafkaSource : ISource
                 continue;
             }
             long offset = result.Offset.Value;
+            chunk.Place(partition, offset);
             if (_bounded && _ends.TryGetValue(partition, out var bound))
             {
                 // Past where the partition ended at the start: left for the next run.
-                if (offset >= bound.End) { bound.Reached = true; continue; }
+                if (offset >= bound.End) { bound.Reached = true; chunk.DropLast(); continue; }
                 if (offset + 1 >= bound.End) bound.Reached = true;
             }
-            if (Add(result.Message.Value, partition, offset, ref batch)) firstAt = _clock.GetTimestamp();
+            if (chunk.Count == 1) firstAt = _clock.GetTimestamp();
             Track(partition, offset + 1);
-            if (batch!.Count >= _batchSize) Publish(ref batch);
+            if (chunk.IsFull) Publish(ref chunk);
         }
-        if (batch is not null) Publish(ref batch);
+        if (chunk.Count > 0) Publish(ref chunk);
     }
 
     private bool CaughtUp()
@@ -200,30 +242,6 @@ internal sealed class KafkaSource : ISource
             _consumer.Consume(PollMs);
     }
 
-    /// <summary>Adds the decoded message to the batch, handing the batch on first when the record's
-    /// fields differ; true when the message started a new batch.</summary>
-    private bool Add(bool decoded, int partition, long offset, ref Batch? batch)
-    {
-        bool started = batch is null;
-        if (decoded)
-        {
-            var schema = _decoder.Schema;
-            if (batch is not null && !ReferenceEquals(batch.Schema, schema))
-            {
-                Publish(ref batch);
-                started = true;
-            }
-            batch ??= new Batch(schema, _batchSize);
-            batch.AddRow(_decoder.Values, 0);
-        }
-        else
-        {
-            batch ??= new Batch(Schema.Empty, _batchSize);
-            batch.AddRejection(new Rejection(Rejection.Kinds.Parse, $"topic {_topic}, partition {partition}, offset {offset}: {_decoder.Error}", 0, null, _decoder.Raw, null, "source"));
-        }
-        return started;
-    }
-
     private void Track(int partition, long next)
     {
         var offsets = _offsets;
@@ -236,16 +254,18 @@ internal sealed class KafkaSource : ISource
         offsets.Add(new PartitionOffset(partition, next));
     }
 
-    /// <summary>Numbers the batch, records its offsets, and queues it (waiting while the pipeline is behind).</summary>
-    private void Publish(ref Batch? batch)
+    /// <summary>Gives the chunk its block of sequences, records its offsets, queues it (waiting while the
+    /// pipeline is behind) and starts the next one.</summary>
+    private void Publish(ref RawChunk chunk)
     {
-        var ready = batch!;
-        batch = null;
-        ready.Sequence = ++_sequence;
+        var ready = chunk;
+        ready.Sequence = ++_chunkCount * SourceChunk.SequenceSpan;
         if (_grouped) _ledger.Register(ready.Sequence, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_offsets));
         _offsets.Clear();
-        if (!_batches.Writer.TryWrite(ready))
-            _batches.Writer.WriteAsync(ready, _stopping.Token).AsTask().GetAwaiter().GetResult();
+        chunk = new RawChunk(_batchSize);
+        _copier.Target = chunk;
+        if (!_chunks.Writer.TryWrite(ready))
+            _chunks.Writer.WriteAsync(ready, _stopping.Token).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>A read without a group: every partition of the topic from the start (or the end).</summary>
@@ -348,7 +368,7 @@ internal sealed class KafkaSource : ISource
     {
         _stopping.Cancel();
         await _stopped.Task;
-        while (_batches.Reader.TryRead(out var unread)) unread.Release();
+        while (_decoded.TryDequeue(out var unread)) unread.Release();
         _stopping.Dispose();
     }
 }

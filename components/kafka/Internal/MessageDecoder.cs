@@ -1,13 +1,12 @@
-using Confluent.Kafka;
 using Ocht.Values;
 
 namespace Ocht.Kafka;
 
 /// <summary>
-/// Decodes message values straight from librdkafka's buffer (no byte array per message) into the
-/// fields of the last message: a record, or why it is not one with its text. One per consumer thread.
+/// Decodes a message value into the fields of the last message: a record, or why it is not one with its
+/// text. One per source, used on the pipeline's thread only.
 /// </summary>
-internal sealed class MessageDecoder : IDeserializer<bool>
+internal sealed class MessageDecoder
 {
     private readonly JsonRecordReader _json = new();
     private Value[] _values = new Value[16];
@@ -19,7 +18,7 @@ internal sealed class MessageDecoder : IDeserializer<bool>
     public string? Error { get; private set; }
     public string? Raw { get; private set; }
 
-    public bool Deserialize(ReadOnlySpan<byte> data, bool isNull, SerializationContext context)
+    public bool Decode(ReadOnlySpan<byte> data, bool isNull)
     {
         if (isNull)
             return Fail("the message has no value (a tombstone)", "");

@@ -13,12 +13,19 @@ internal readonly record struct PartitionOffset(int Partition, long Next);
 internal sealed class OffsetLedger
 {
     private readonly object _gate = new();
-    private readonly Queue<(long Sequence, PartitionOffset[] Offsets, int[] Generations)> _pending = new();
+    private readonly Queue<Entry> _pending = new();
     /// <summary>Assigned partitions and the generation of their current assignment.</summary>
     private readonly Dictionary<int, int> _assigned = new();
     /// <summary>Acknowledged offsets not yet committed.</summary>
     private readonly Dictionary<int, long> _acked = new();
     private int _generation;
+
+    private sealed class Entry(long sequence, PartitionOffset[] offsets, int[] generations)
+    {
+        public long Sequence { get; set; } = sequence;
+        public PartitionOffset[] Offsets { get; } = offsets;
+        public int[] Generations { get; } = generations;
+    }
 
     public void Assign(IEnumerable<int> partitions)
     {
@@ -51,7 +58,23 @@ internal sealed class OffsetLedger
             var generations = new int[copy.Length];
             for (int i = 0; i < copy.Length; i++)
                 generations[i] = _assigned.TryGetValue(copy[i].Partition, out int g) ? g : -1;
-            _pending.Enqueue((sequence, copy, generations));
+            _pending.Enqueue(new Entry(sequence, copy, generations));
+        }
+    }
+
+    /// <summary>The offsets registered under <paramref name="registered"/> belong to batches up to
+    /// <paramref name="last"/> (a chunk decoded into several batches; <paramref name="last"/> is below the next
+    /// registration). Called before any of those batches is handed on, so none can be acknowledged yet.</summary>
+    public void Extend(long registered, long last)
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _pending)
+            {
+                if (entry.Sequence != registered) continue;
+                entry.Sequence = last;
+                return;
+            }
         }
     }
 
