@@ -1,30 +1,15 @@
-using System.Diagnostics;
 using Npgsql;
+using Ocht.Testkit;
 
 namespace Ocht.StreamBench;
 
-/// <summary>A throwaway PostgreSQL cluster of scripts/postgres.sh for the run, removed afterwards.</summary>
+/// <summary>A throwaway PostgreSQL cluster (the testkit's, from scripts/postgres.sh) for the run, removed afterwards.</summary>
 internal sealed class PostgresCluster : IDisposable
 {
-    private readonly string _repo, _dir;
+    private readonly ThrowawayPostgres _cluster = ThrowawayPostgres.Start();
 
-    private PostgresCluster(string repo, string dir, string connection)
-    {
-        _repo = repo;
-        _dir = dir;
-        Connection = connection;
-    }
-
-    public string Connection { get; }
+    public string Connection => _cluster.ConnectionString;
     public string Describe => new NpgsqlConnectionStringBuilder(Connection) is var b ? $"{b.Host}:{b.Port}" : "";
-
-    public static PostgresCluster Start(string repo)
-    {
-        var env = Script(repo, "start").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line["export ".Length..].Split('=', 2))
-            .ToDictionary(kv => kv[0], kv => kv[1].Trim('\''));
-        return new PostgresCluster(repo, env["OCHT_PG_DIR"], env["OCHT_TEST_POSTGRES"]);
-    }
 
     public async Task<long> ScalarAsync(string sql)
     {
@@ -62,18 +47,5 @@ internal sealed class PostgresCluster : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private static string Script(string repo, params string[] args)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(repo, "scripts", "postgres.sh"));
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/postgres.sh {args[0]} failed: {error.Result}");
-        return output;
-    }
-
-    public void Dispose() => Script(_repo, "stop", _dir);
+    public void Dispose() => _cluster.Dispose();
 }

@@ -10,7 +10,7 @@ using Ocht.StreamBench;
 var settings = Settings.Parse(args);
 if (settings is null) return 2;
 
-using var postgres = PostgresCluster.Start(settings.Repo);
+using var postgres = new PostgresCluster();
 using var kafka = new KafkaMockCluster();
 KafkaConnectors.UseSystemLibrary();
 Console.Error.WriteLine($"bench: Kafka mock cluster {kafka.BootstrapServers}, PostgreSQL {postgres.Describe}");

@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using Npgsql;
 using Ocht.Engine;
 using Ocht.Kafka;
+using Ocht.Testkit;
 using Ocht.Worker.Tests;
 
 namespace Ocht.Streaming.Tests;
@@ -15,22 +16,14 @@ namespace Ocht.Streaming.Tests;
 /// </summary>
 public sealed class Streams : IDisposable
 {
-    private readonly string _cluster;
+    /// <summary>A PostgreSQL cluster of its own, not the one test.sh shares: the outage tests stop and start
+    /// it, which other test projects running at the same time must not see.</summary>
+    private readonly ThrowawayPostgres _cluster = ThrowawayPostgres.Start();
 
-    /// <summary>A PostgreSQL cluster of its own (scripts/postgres.sh), not the one test.sh shares: the outage
-    /// tests stop and start it, which other test projects running at the same time must not see.</summary>
-    public Streams()
-    {
-        var env = Script("start").Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line["export ".Length..].Split('=', 2))
-            .ToDictionary(kv => kv[0], kv => kv[1].Trim('\''));
-        _cluster = env["OCHT_PG_DIR"];
-        KafkaConnectors.UseSystemLibrary(); // this process's own Confluent.Kafka clients (the producer)
-        Postgres = env["OCHT_TEST_POSTGRES"];
-    }
+    public Streams() => KafkaConnectors.UseSystemLibrary(); // this process's own Confluent.Kafka clients (the producer)
 
     public KafkaMockCluster Kafka { get; } = new();
-    public string Postgres { get; }
+    public string Postgres => _cluster.ConnectionString;
     public string Folder { get; } = Directory.CreateTempSubdirectory("ocht-streaming-").FullName;
 
     public string NewName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)];
@@ -160,11 +153,11 @@ public sealed class Streams : IDisposable
     }
 
     /// <summary>Stops or starts the PostgreSQL server, as an outage would (its data and port stay).</summary>
-    public void PauseServer() => Script("pause", _cluster);
+    public void PauseServer() => _cluster.Pause();
 
     public void ResumeServer()
     {
-        Script("resume", _cluster);
+        _cluster.Resume();
         NpgsqlConnection.ClearAllPools(); // this process's pooled connections died with the old server
     }
 
@@ -174,30 +167,10 @@ public sealed class Streams : IDisposable
         CREATE TABLE "{table}" (record jsonb, raw text, step bigint, op text, error text, message text, line bigint, source text)
         """);
 
-    private static string Script(params string[] args)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(RepoRoot(), "scripts", "postgres.sh"));
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/postgres.sh {string.Join(' ', args)} failed: {error.Result}");
-        return output;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "workspace.json"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("not inside the Ocht repository");
-    }
-
     public void Dispose()
     {
         Kafka.Dispose();
-        Script("stop", _cluster);
+        _cluster.Dispose();
         Directory.Delete(Folder, recursive: true);
     }
 }
