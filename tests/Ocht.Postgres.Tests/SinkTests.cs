@@ -78,6 +78,26 @@ public sealed class SinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_created_dead_letter_table_has_every_dead_letter_field_whichever_letter_comes_first()
+    {
+        // The first letters carry "record"; a later one may carry "raw" instead (a line that is not JSON), and
+        // "line" or "step" may be null at first: the columns take the dead-letter fields' declared types, not a
+        // sample's. (Raw first: tests/Ocht.Streaming.Tests.)
+        _db.Input("in", """{"n": "abc"}""", """{"n": "7"}""");
+        string doc = $$"""
+            {"ocht": 1, "name": "letters", "source": {"connector": "memory", "name": "in"},
+             "steps": [{"op": "cast", "fields": {"n": "int"} }], "sink": {"connector": "memory", "name": "out"},
+             "on_error": {"policy": "dead-letter", "sink": {"connector": "postgres", "connection": "${env:OCHT_PG}", "table": "letters", "create": true} } }
+            """;
+        var report = await _db.RunAsync(doc);
+        Assert.True(report.Succeeded, report.Error?.Message);
+        var columns = _db.Json("SELECT column_name || ' ' || data_type AS c FROM information_schema.columns WHERE table_name = 'letters' AND table_schema = current_schema() ORDER BY ordinal_position");
+        Assert.Equal(["record jsonb", "raw text", "step bigint", "op text", "error text", "message text", "line bigint", "source text"],
+            columns.Select(c => c.Split("\"c\":\"")[1].TrimEnd('"', '}')));
+        Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM letters WHERE record->>'n' = 'abc' AND error = 'type-error'"));
+    }
+
+    [Fact]
     public async Task Without_create_a_missing_table_fails_the_run_with_a_clear_message()
     {
         _db.Input("in", """{"id": 1}""");

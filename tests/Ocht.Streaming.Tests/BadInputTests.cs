@@ -13,7 +13,6 @@ public sealed class BadInputTests(Streams streams)
         string table = streams.NewName("poison");
         // A typed table made beforehand: "quantity" is an integer column.
         await streams.ExecuteAsync($"CREATE TABLE \"{table}\" (id bigint PRIMARY KEY, customer text, quantity integer, total numeric)");
-        await streams.CreateRejectsTableAsync(table + "_rejects");
         var events = Orders.Events(1_000, seed: 17).Select(e => e.Replace("\"kind\": \"refund\"", "\"kind\": \"sale\"")).ToList();
         events[100] = "{\"id\": 100, \"customer\": ";                                    // not JSON
         events[200] = "[1, 2, 3]";                                                         // JSON, but not an object

@@ -161,12 +161,6 @@ public sealed class Streams : IDisposable
         NpgsqlConnection.ClearAllPools(); // this process's pooled connections died with the old server
     }
 
-    /// <summary>A typed table for dead letters (the shape of §6), made before a run so that the first dead
-    /// letter — with "raw" and no "record", or the other way round — does not decide its columns.</summary>
-    public Task CreateRejectsTableAsync(string table) => ExecuteAsync($"""
-        CREATE TABLE "{table}" (record jsonb, raw text, step bigint, op text, error text, message text, line bigint, source text)
-        """);
-
     public void Dispose()
     {
         Kafka.Dispose();

@@ -13,6 +13,13 @@ internal static class DeadLetters
     /// the columns for sinks that need them up front, such as CSV.</summary>
     public static readonly IReadOnlyList<string> Fields = ["record", "raw", "step", "op", "error", "message", "line", "source"];
 
+    /// <summary>What each dead-letter field holds (when it is not null).</summary>
+    public static readonly IReadOnlyDictionary<string, ValueKind> Kinds = new Dictionary<string, ValueKind>
+    {
+        ["record"] = ValueKind.Map, ["raw"] = ValueKind.String, ["step"] = ValueKind.Int, ["op"] = ValueKind.String,
+        ["error"] = ValueKind.String, ["message"] = ValueKind.String, ["line"] = ValueKind.Int, ["source"] = ValueKind.String,
+    };
+
     /// <summary>Dead-letter records; messages are scrubbed of secrets (the record itself is data and kept as it was).</summary>
     public static IEnumerable<Batch> ToBatches(IReadOnlyList<Rejection> rejections, string source, Ocht.Document.Secrets secrets, int batchSize, long sequence)
     {

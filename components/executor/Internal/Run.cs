@@ -97,7 +97,7 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         foreach (var sink in plan.Sinks)
             _sinks.Add(new SinkSlot(sink, sink.Target.Connector.OpenSink(sink.Target, sinkContext)));
         if (plan.OnError.DeadLetter is { } dl)
-            _deadLetter = dl.Connector.OpenSink(dl, sinkContext with { Fields = DeadLetters.Fields });
+            _deadLetter = dl.Connector.OpenSink(dl, sinkContext with { Fields = DeadLetters.Fields, Kinds = DeadLetters.Kinds });
     }
 
     /// <summary>Runs a stage on the thread pool; a failure fails the run, cancels the other stages

@@ -56,6 +56,10 @@ public sealed record SinkContext(string Pipeline, int BatchSize, TimeProvider Cl
     /// <summary>The fields records will have, in order, when the plan knows them (e.g. a CSV sink's
     /// header before any record arrives); null when unknown.</summary>
     public IReadOnlyList<string>? Fields { get; init; }
+
+    /// <summary>The kinds of values fields will hold, where the plan knows them before any record (the
+    /// dead-letter fields): a sink that creates a table types these columns from it, not from a sample.</summary>
+    public IReadOnlyDictionary<string, ValueKind>? Kinds { get; init; }
 }
 
 /// <summary>

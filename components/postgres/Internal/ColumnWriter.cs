@@ -152,7 +152,7 @@ internal sealed class ColumnWriter
     }
 
     /// <summary>The column type <c>create</c> gives a field whose first non-null value is <paramref name="v"/>.</summary>
-    public static string CreateType(in Value v) => v.Kind switch
+    public static string CreateType(ValueKind kind) => kind switch
     {
         ValueKind.Bool => "boolean",
         ValueKind.Int => "bigint",

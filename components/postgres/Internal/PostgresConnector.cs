@@ -18,7 +18,7 @@ internal sealed class PostgresConnector : IConnector
         new OptionSpec("checkpoint", OptionType.String, "a field that only grows (an id, an updated_at): rows are read in its order, and the next run reads only rows above the last value every sink acknowledged") { Roles = Roles.Source },
         new OptionSpec("mode", OptionType.String, "insert: append; upsert: insert or update by \"key\" (idempotent); replace: empty the table and load it in one transaction committed when the run succeeds") { Default = "\"insert\"", Choices = Modes, Roles = Roles.Sink },
         new OptionSpec("key", OptionType.FieldList, "the fields that identify a row, for mode upsert (a primary key or unique index on these columns)") { Roles = Roles.Sink },
-        new OptionSpec("create", OptionType.Boolean, "create the table when it is missing, with column types from the first batch (int: bigint, decimal: numeric, float: double precision, string: text, bool: boolean, timestamp: timestamptz, list/map: jsonb; all-null: text) and the key as primary key") { Default = "false", Roles = Roles.Sink },
+        new OptionSpec("create", OptionType.Boolean, "create the table when it is missing, with column types from the first batch (int: bigint, decimal: numeric, float: double precision, string: text, bool: boolean, timestamp: timestamptz, list/map: jsonb; all-null: text; a field the first batch lacks: jsonb; dead-letter fields: their own types, so a dead-letter table has record jsonb, raw text, step bigint...) and the key as primary key") { Default = "false", Roles = Roles.Sink },
     ])
     {
         Example = """{ "connector": "postgres", "connection": "${env:OCHT_PG}", "table": "public.orders", "mode": "upsert", "key": ["order_id"], "create": true }""",

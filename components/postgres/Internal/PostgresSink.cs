@@ -22,6 +22,7 @@ internal sealed class PostgresSink : ISink
     private readonly string _mode;
     private readonly IReadOnlyList<string> _key;
     private readonly bool _create;
+    private readonly SinkContext _context;
 
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
@@ -37,6 +38,7 @@ internal sealed class PostgresSink : ISink
         _mode = o.String("mode") ?? "insert";
         _key = _mode == "upsert" ? o.Strings("key") : [];
         _create = o.Bool("create");
+        _context = context;
     }
 
     private bool Upsert => _mode == "upsert";
@@ -77,7 +79,7 @@ internal sealed class PostgresSink : ISink
             var columns = await TargetTable.ColumnsAsync(_connection, _table, _transaction, cancellation);
             if (columns is null && _create)
             {
-                await ExecuteAsync(TargetTable.CreateSql(_table, batch, _key), cancellation);
+                await ExecuteAsync(TargetTable.CreateSql(_table, batch, _key, _context), cancellation);
                 columns = await TargetTable.ColumnsAsync(_connection, _table, _transaction, cancellation);
             }
             if (columns is null)

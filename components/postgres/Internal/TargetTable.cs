@@ -1,6 +1,7 @@
 using System.Text;
 using Dapper;
 using Npgsql;
+using Ocht.Model;
 using Ocht.Values;
 
 namespace Ocht.Postgres;
@@ -33,15 +34,26 @@ internal static class TargetTable
     }
 
     /// <summary>CREATE TABLE for the batch's fields: each typed by its first non-null value (text when all are null).</summary>
-    public static string CreateSql(TableName table, Batch batch, IReadOnlyList<string> key)
+    /// <summary>CREATE TABLE for the first batch: a column per field the sink was told to expect (in that
+    /// order; e.g. every dead-letter field, though a letter has "record" or "raw"), then any other field of
+    /// the batch. A column's type is the kind the plan declared for it, else that of the batch's first
+    /// non-null value (all null: text); a field the batch lacks gets jsonb, which takes any value.</summary>
+    public static string CreateSql(TableName table, Batch batch, IReadOnlyList<string> key, SinkContext context)
     {
+        var expected = context.Fields;
         var sql = new StringBuilder($"CREATE TABLE IF NOT EXISTS {table.Sql} (");
-        for (int f = 0; f < batch.Width; f++)
+        var names = new List<string>(expected ?? []);
+        foreach (string name in batch.Schema.Names)
+            if (!names.Contains(name)) names.Add(name);
+        for (int n = 0; n < names.Count; n++)
         {
+            int f = batch.Schema.IndexOf(names[n]);
             var sample = Value.Null;
-            for (int r = 0; r < batch.Count && sample.IsNull; r++) sample = batch[r, f];
-            if (f > 0) sql.Append(", ");
-            sql.Append(Identifier.Quote(batch.Schema[f])).Append(' ').Append(ColumnWriter.CreateType(sample));
+            for (int r = 0; f >= 0 && r < batch.Count && sample.IsNull; r++) sample = batch[r, f];
+            string type = context.Kinds is { } kinds && kinds.TryGetValue(names[n], out var kind) ? ColumnWriter.CreateType(kind)
+                : f < 0 ? "jsonb" : ColumnWriter.CreateType(sample.Kind);
+            if (n > 0) sql.Append(", ");
+            sql.Append(Identifier.Quote(names[n])).Append(' ').Append(type);
         }
         if (key.Count > 0) sql.Append(", PRIMARY KEY (").AppendJoin(", ", key.Select(Identifier.Quote)).Append(')');
         return sql.Append(')').ToString();
