@@ -151,7 +151,7 @@ internal sealed class ColumnWriter
         };
     }
 
-    /// <summary>The column type <c>create</c> gives a field whose first non-null value is <paramref name="v"/>.</summary>
+    /// <summary>The column type <c>create</c> gives a field of this kind (the kind of its first non-null value).</summary>
     public static string CreateType(ValueKind kind) => kind switch
     {
         ValueKind.Bool => "boolean",
