@@ -9,8 +9,7 @@ public sealed class BadInputTests(Streams streams)
     [Fact]
     public async Task Poison_messages_and_wrongly_typed_records_become_dead_letters_and_the_stream_goes_on()
     {
-        string topic = streams.NewTopic("poison", partitions: 1);
-        string table = streams.NewName("poison");
+        var (topic, table, document) = streams.NewOrdersStream("poison", partitions: 1);
         // A typed table made beforehand: "quantity" is an integer column.
         await streams.ExecuteAsync($"CREATE TABLE \"{table}\" (id bigint PRIMARY KEY, customer text, quantity integer, total numeric)");
         var events = Orders.Events(1_000, seed: 17).Select(e => e.Replace("\"kind\": \"refund\"", "\"kind\": \"sale\"")).ToList();
@@ -18,7 +17,6 @@ public sealed class BadInputTests(Streams streams)
         events[200] = "[1, 2, 3]";                                                         // JSON, but not an object
         events[300] = "{\"id\": 300, \"customer\": \"c1\", \"kind\": \"sale\", \"amount\": 1.5, \"quantity\": \"many\"}"; // text in an integer column
         streams.Produce(topic, events);
-        string document = streams.Write($"{table}.json", Orders.Document("poison", Orders.KafkaSource(topic, table), table));
 
         using var worker = streams.StartWorker(document);
         await streams.WaitForRowsAsync(table, 997, TimeSpan.FromSeconds(60), worker);

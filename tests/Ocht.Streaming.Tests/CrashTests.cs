@@ -10,10 +10,8 @@ public sealed class CrashTests(Streams streams)
         const int count = 100_000;
         var events = Orders.Events(count, seed: 7);
         int sales = Orders.Sales(events);
-        string topic = streams.NewTopic("crash", partitions: 3);
+        var (topic, streamed, document) = streams.NewOrdersStream("crash", partitions: 3);
         streams.Produce(topic, events);
-        string streamed = streams.NewName("crash_stream"), batch = streams.NewName("crash_batch");
-        string document = streams.Write($"{streamed}.json", Orders.Document("crash", Orders.KafkaSource(topic, streamed), streamed));
 
         // Five kills at random moments of the stream: each after a random share of the rows has landed
         // (never all of it), so every restart resumes from committed offsets with work still to do.
@@ -36,9 +34,7 @@ public sealed class CrashTests(Streams streams)
             Assert.Equal(0, await last.ExitAsync(TimeSpan.FromSeconds(15)));
         }
 
-        string records = streams.WriteLines($"{batch}.jsonl", events);
-        await streams.RunBatchAsync(streams.Write($"{batch}.json", Orders.Document("crash-batch", Orders.FileSource(records), batch)));
-        var expected = await streams.RowsAsync(batch, "id");
+        var expected = await streams.BatchRowsAsync("crash", events);
         Assert.Equal(sales, expected.Count);
         Assert.Equal(expected, await streams.RowsAsync(streamed, "id"));
         Assert.False(await streams.ExistsAsync(streamed + "_rejects"), "no record was rejected, so no dead-letter table was made");

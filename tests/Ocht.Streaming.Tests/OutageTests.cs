@@ -9,9 +9,7 @@ public sealed class OutageTests(Streams streams)
     {
         var events = Orders.Events(30_000, seed: 11);
         int sales = Orders.Sales(events);
-        string topic = streams.NewTopic("restart", partitions: 2);
-        string table = streams.NewName("restart");
-        string document = streams.Write($"{table}.json", Orders.Document("restart", Orders.KafkaSource(topic, table), table));
+        var (topic, table, document) = streams.NewOrdersStream("restart", partitions: 2);
         streams.Produce(topic, events[..15_000]);
 
         using var worker = streams.StartWorker(document);
@@ -30,9 +28,7 @@ public sealed class OutageTests(Streams streams)
         worker.Signal("TERM");
         Assert.Equal(0, await worker.ExitAsync(TimeSpan.FromSeconds(15)));
 
-        string batch = streams.NewName("restart_batch");
-        await streams.RunBatchAsync(streams.Write($"{batch}.json", Orders.Document("restart-batch", Orders.FileSource(streams.WriteLines($"{batch}.jsonl", events)), batch)));
-        Assert.Equal(await streams.RowsAsync(batch, "id"), await streams.RowsAsync(table, "id"));
+        Assert.Equal(await streams.BatchRowsAsync("restart", events), await streams.RowsAsync(table, "id"));
     }
 
     [Fact]
@@ -40,9 +36,7 @@ public sealed class OutageTests(Streams streams)
     {
         var events = Orders.Events(5_000, seed: 13);
         int sales = Orders.Sales(events);
-        string topic = streams.NewTopic("budget", partitions: 1);
-        string table = streams.NewName("budget");
-        string document = streams.Write($"{table}.json", Orders.Document("budget", Orders.KafkaSource(topic, table), table));
+        var (topic, table, document) = streams.NewOrdersStream("budget", partitions: 1);
         streams.Produce(topic, events);
 
         streams.PauseServer();

@@ -35,6 +35,23 @@ public sealed class Streams : IDisposable
         return topic;
     }
 
+    /// <summary>A topic, and the orders document streaming it into a table of the same new name (also the group).</summary>
+    public (string Topic, string Table, string Document) NewOrdersStream(string name, int partitions)
+    {
+        string topic = NewTopic(name, partitions);
+        string table = NewName(name);
+        return (topic, table, Write($"{table}.json", Orders.Document(name, Orders.KafkaSource(topic, table), table)));
+    }
+
+    /// <summary>The reference: the orders document run as a batch over the events as a JSONL file; its table's rows by id.</summary>
+    public async Task<List<string>> BatchRowsAsync(string name, IReadOnlyList<string> events)
+    {
+        string table = NewName(name + "_batch");
+        string records = WriteLines($"{table}.jsonl", events);
+        await RunBatchAsync(Write($"{table}.json", Orders.Document(name + "-batch", Orders.FileSource(records), table)));
+        return await RowsAsync(table, "id");
+    }
+
     /// <summary>Produces JSON lines as messages keyed by their position, spread over the partitions by key.</summary>
     public void Produce(string topic, IReadOnlyList<string> values)
     {
