@@ -24,6 +24,18 @@ public sealed class SinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Upsert_of_several_batches_in_one_transaction_merges_each_batch_once_and_in_order()
+    {
+        // A sort releases every batch at the end of the run, so all of them share the run's final transaction.
+        _db.Input("in", """{"id": 1, "n": 1}""", """{"id": 2, "n": 2}""", """{"id": 1, "n": 3}""", """{"id": 2, "n": 4}""", """{"id": 1, "n": 5}""");
+        string doc = Doc(""" "table": "latest", "mode": "upsert", "key": ["id"], "create": true """, steps: """{"op": "sort", "by": [":n"]}""");
+        var report = await _db.RunAsync(doc);
+        Assert.True(report.Succeeded);
+        Assert.Equal(5, report.Records.Written);
+        Assert.Equal(["""{"id":1,"n":5}""", """{"id":2,"n":4}"""], _db.Json("SELECT * FROM latest ORDER BY id"));
+    }
+
+    [Fact]
     public async Task Upsert_with_a_composite_key_updates_only_the_other_columns()
     {
         _db.Execute("CREATE TABLE prices (shop text, sku text, price numeric(8,2), note text DEFAULT 'kept', PRIMARY KEY (shop, sku)); INSERT INTO prices VALUES ('a', 'x', 1, 'old')");

@@ -1,5 +1,3 @@
-using Npgsql;
-using NpgsqlTypes;
 using Ocht.Values;
 
 namespace Ocht.Postgres;
@@ -128,27 +126,46 @@ internal sealed class ColumnWriter
     /// <summary>Characters as PostgreSQL counts them (code points), counting only when it matters.</summary>
     private int CharCount(string s) => s.Length <= _maxChars ? s.Length : s.EnumerateRunes().Count();
 
-    /// <summary>Writes a value that passed <see cref="Check"/>.</summary>
-    public Task WriteAsync(NpgsqlBinaryImporter importer, Value v, CancellationToken cancellation)
+    /// <summary>Encodes a value that passed <see cref="Check"/> as one field of a binary COPY row.</summary>
+    public void Encode(CopyBuffer into, in Value v)
     {
-        if (v.IsNull) return importer.WriteNullAsync(cancellation);
-        return _kind switch
+        if (v.IsNull)
         {
-            Kind.Int16 => importer.WriteAsync((short)v.AsInt, NpgsqlDbType.Smallint, cancellation),
-            Kind.Int32 => importer.WriteAsync((int)v.AsInt, NpgsqlDbType.Integer, cancellation),
-            Kind.Int64 => importer.WriteAsync(v.AsInt, NpgsqlDbType.Bigint, cancellation),
-            Kind.Numeric => importer.WriteAsync(v.ToDecimal(), NpgsqlDbType.Numeric, cancellation),
-            Kind.Float32 => importer.WriteAsync((float)v.ToDouble(), NpgsqlDbType.Real, cancellation),
-            Kind.Float64 => importer.WriteAsync(v.ToDouble(), NpgsqlDbType.Double, cancellation),
-            Kind.Bool => importer.WriteAsync(v.AsBool, NpgsqlDbType.Boolean, cancellation),
-            Kind.Text => importer.WriteAsync(v.AsString, NpgsqlDbType.Text, cancellation),
-            Kind.Uuid => importer.WriteAsync(Guid.Parse(v.AsString), NpgsqlDbType.Uuid, cancellation),
-            Kind.Date => importer.WriteAsync(DateOnly.FromDateTime(v.AsTimestamp), NpgsqlDbType.Date, cancellation),
-            Kind.Timestamp => importer.WriteAsync(DateTime.SpecifyKind(v.AsTimestamp, DateTimeKind.Unspecified), NpgsqlDbType.Timestamp, cancellation),
-            Kind.TimestampTz => importer.WriteAsync(v.AsTimestamp, NpgsqlDbType.TimestampTz, cancellation),
-            Kind.Json => importer.WriteAsync(ValueJson.ToJson(v), NpgsqlDbType.Json, cancellation),
-            _ => importer.WriteAsync(ValueJson.ToJson(v), NpgsqlDbType.Jsonb, cancellation),
-        };
+            into.WriteNull();
+            return;
+        }
+        switch (_kind)
+        {
+            case Kind.Int16: into.WriteInt16Field((short)v.AsInt); break;
+            case Kind.Int32: into.WriteInt32Field((int)v.AsInt); break;
+            case Kind.Int64: into.WriteInt64Field(v.AsInt); break;
+            case Kind.Numeric: into.WriteNumericField(v.ToDecimal()); break;
+            case Kind.Float32: into.WriteFloat32Field((float)v.ToDouble()); break;
+            case Kind.Float64: into.WriteFloat64Field(v.ToDouble()); break;
+            case Kind.Bool: into.WriteBoolField(v.AsBool); break;
+            case Kind.Text: into.WriteTextField(v.AsString); break;
+            case Kind.Uuid: into.WriteUuidField(Guid.Parse(v.AsString)); break;
+            case Kind.Date: into.WriteInt32Field(PgDays(v.TimestampTicks)); break;
+            case Kind.Timestamp or Kind.TimestampTz: into.WriteInt64Field(PgMicroseconds(v.TimestampTicks)); break;
+            case Kind.Json: into.WriteJsonField(v, jsonb: false); break;
+            default: into.WriteJsonField(v, jsonb: true); break;
+        }
+    }
+
+    private static readonly long PgEpochTicks = new DateTime(2000, 1, 1).Ticks;
+    private static readonly int PgEpochDay = new DateOnly(2000, 1, 1).DayNumber;
+
+    /// <summary>Microseconds since 2000-01-01, the smallest and largest instants as -infinity and infinity (as Npgsql maps them).</summary>
+    private static long PgMicroseconds(long ticks) =>
+        ticks == DateTime.MaxValue.Ticks ? long.MaxValue
+        : ticks == DateTime.MinValue.Ticks ? long.MinValue
+        : (ticks - PgEpochTicks) / TimeSpan.TicksPerMicrosecond;
+
+    /// <summary>Days since 2000-01-01, the first and last days as -infinity and infinity.</summary>
+    private static int PgDays(long ticks)
+    {
+        var day = DateOnly.FromDateTime(new DateTime(ticks));
+        return day == DateOnly.MaxValue ? int.MaxValue : day == DateOnly.MinValue ? int.MinValue : day.DayNumber - PgEpochDay;
     }
 
     /// <summary>The column type <c>create</c> gives a field of this kind (the kind of its first non-null value).</summary>

@@ -28,7 +28,11 @@ internal sealed class PostgresSink : ISink
     private NpgsqlTransaction? _transaction;
     private Dictionary<string, ColumnWriter?>? _columns;
     private BatchPlan? _plan;
+    private readonly CopyBuffer _buffer = new();
     private bool _truncated, _stagingReady;
+    /// <summary>The staging table still holds a merged batch: it empties itself on commit (ON COMMIT DELETE ROWS,
+    /// in place; a TRUNCATE per batch made a new file each time), so only a second batch in one transaction clears it.</summary>
+    private bool _stagingHolds;
 
     public PostgresSink(ConnectorConfig config, SinkContext context)
     {
@@ -56,11 +60,17 @@ internal sealed class PostgresSink : ISink
                 for (int r = 0; r < batch.Count; r++) rejected.Reject(r, Rejection.Kinds.Sink, problem);
                 return;
             }
+            if (_stagingHolds)
+            {
+                await ExecuteAsync($"TRUNCATE {Staging}", cancellation);
+                _stagingHolds = false;
+            }
             int copied = await CopyAsync(batch, plan, rejected, cancellation);
             if (Upsert && copied > 0)
             {
                 await using var merge = new NpgsqlCommand(plan.MergeSql, _connection, _transaction);
                 await merge.ExecuteNonQueryAsync(cancellation);
+                _stagingHolds = true;
             }
         }
         catch (Exception e) when (DatabaseErrors.IsDatabaseError(e) && !cancellation.IsCancellationRequested)
@@ -93,7 +103,7 @@ internal sealed class PostgresSink : ISink
         }
         if (Upsert && !_stagingReady)
         {
-            await ExecuteAsync($"DROP TABLE IF EXISTS {Staging}; CREATE TEMP TABLE \"ocht_staging\" AS SELECT * FROM {_table.Sql} WITH NO DATA; ALTER TABLE {Staging} ADD COLUMN {StagingRow} bigint", cancellation);
+            await ExecuteAsync($"DROP TABLE IF EXISTS {Staging}; CREATE TEMP TABLE \"ocht_staging\" ON COMMIT DELETE ROWS AS SELECT * FROM {_table.Sql} WITH NO DATA; ALTER TABLE {Staging} ADD COLUMN {StagingRow} bigint", cancellation);
             _stagingReady = true;
         }
     }
@@ -104,26 +114,46 @@ internal sealed class PostgresSink : ISink
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
-    /// <summary>Copies the rows that fit their columns; rejects the others with the reason. Returns the rows copied.</summary>
+    /// <summary>Copies the rows that fit their columns; rejects the others with the reason. Returns the rows copied.
+    /// The rows are encoded here (<see cref="CopyBuffer"/>) and sent in pieces, so the server parses one while the next is encoded.</summary>
     private async Task<int> CopyAsync(Batch batch, BatchPlan plan, SinkRejections rejected, CancellationToken cancellation)
     {
+        const int SendAt = 128 * 1024;
         var writers = plan.Writers;
+        var buffer = _buffer;
         int copied = 0;
-        await using (var importer = await _connection!.BeginBinaryImportAsync(plan.CopySql, cancellation))
+        buffer.Clear();
+        buffer.WriteHeader();
+        await using var copy = await _connection!.BeginRawBinaryCopyAsync(plan.CopySql, cancellation);
+        try
         {
             for (int r = 0; r < batch.Count; r++)
             {
-                if (Problem(batch.Row(r), plan) is { } problem)
+                var row = batch.Row(r);
+                if (Problem(row, plan) is { } problem)
                 {
                     rejected.Reject(r, Rejection.Kinds.Type, problem);
                     continue;
                 }
-                await importer.StartRowAsync(cancellation);
-                for (int f = 0; f < writers.Length; f++) await writers[f].WriteAsync(importer, batch[r, f], cancellation);
-                if (Upsert) await importer.WriteAsync((long)r, NpgsqlTypes.NpgsqlDbType.Bigint, cancellation);
+                buffer.StartRow(Upsert ? writers.Length + 1 : writers.Length);
+                for (int f = 0; f < writers.Length; f++) writers[f].Encode(buffer, row[f]);
+                if (Upsert) buffer.WriteInt64Field(r);
                 copied++;
+                if (buffer.Length >= SendAt)
+                {
+                    await copy.WriteAsync(buffer.Written, cancellation);
+                    buffer.Clear();
+                }
             }
-            await importer.CompleteAsync(cancellation);
+            buffer.WriteTrailer();
+            await copy.WriteAsync(buffer.Written, cancellation);
+            buffer.Clear();
+        }
+        catch
+        {
+            // Without this the stream would end the COPY normally on disposal, with the rows sent so far.
+            await copy.CancelAsync();
+            throw;
         }
         return copied;
     }
@@ -186,6 +216,7 @@ internal sealed class PostgresSink : ISink
         {
             await _transaction.DisposeAsync();
             _transaction = null;
+            _stagingHolds = false;
         }
     }
 
@@ -202,6 +233,7 @@ internal sealed class PostgresSink : ISink
         }
         await _transaction.DisposeAsync();
         _transaction = null;
+        _stagingHolds = false;
     }
 
     public async ValueTask DisposeAsync()
@@ -247,7 +279,7 @@ internal sealed class PostgresSink : ISink
             string keys = string.Join(", ", key.Select(Identifier.Quote));
             var updates = schema.Names.Where(n => !key.Contains(n)).Select(n => $"{Identifier.Quote(n)} = EXCLUDED.{Identifier.Quote(n)}").ToArray();
             string conflict = updates.Length == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
-            MergeSql = $"INSERT INTO {table.Sql} ({fields}) SELECT {fields} FROM (SELECT DISTINCT ON ({keys}) * FROM {Staging} ORDER BY {keys}, {StagingRow} DESC) AS latest WHERE true ON CONFLICT ({keys}) {conflict}; TRUNCATE {Staging}";
+            MergeSql = $"INSERT INTO {table.Sql} ({fields}) SELECT {fields} FROM (SELECT DISTINCT ON ({keys}) * FROM {Staging} ORDER BY {keys}, {StagingRow} DESC) AS latest WHERE true ON CONFLICT ({keys}) {conflict}";
         }
 
         public Schema Schema { get; }
