@@ -102,13 +102,17 @@ public sealed class SafetyTests : IDisposable
         var config = new ConnectorConfig(connector, DocParser.Parse(json).Root!, Roles.Sink, ".", Secrets.None);
         await using var sink = connector.OpenSink(config, new SinkContext("outage", 10, TimeProvider.System));
         var rejected = new SinkRejections();
-        var batch = Batch.FromRecords([Record.Of(("id", 1))]).Single();
-        rejected.Begin(batch);
-        await sink.WriteAsync(batch, rejected, CancellationToken.None);
-        Assert.True(await sink.FlushAsync(CancellationToken.None));
+        // Two batches: the sink writes them on its two connections in turn, so both are open.
+        foreach (int id in new[] { 1, 2 })
+        {
+            var batch = Batch.FromRecords([Record.Of(("id", id))]).Single();
+            rejected.Begin(batch);
+            await sink.WriteAsync(batch, rejected, CancellationToken.None);
+            Assert.True(await sink.FlushAsync(CancellationToken.None));
+        }
         // What a server restart does to its sessions: terminate them (SQLSTATE 57P01).
         _db.Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ocht:outage'");
-        var next = Batch.FromRecords([Record.Of(("id", 2))]).Single();
+        var next = Batch.FromRecords([Record.Of(("id", 3))]).Single();
         rejected.Begin(next);
         var e = await Assert.ThrowsAsync<ConnectorUnavailableException>(async () =>
         {
@@ -117,7 +121,7 @@ public sealed class SafetyTests : IDisposable
         });
         Assert.StartsWith("postgres:t: ", e.Message);
         await sink.AbortAsync();
-        Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM t"));
+        Assert.Equal(2L, _db.Scalar<long>("SELECT count(*) FROM t"));
     }
 
     public void Dispose() => _db.Dispose();

@@ -15,6 +15,7 @@ namespace Ocht.Executor;
 internal sealed class Run(PipelinePlan plan, RunEnvironment env)
 {
     private const int ChannelCapacity = 4;
+    private const int ItemsPerFlush = 4;
 
     private readonly RunProgress _progress = new();
     private readonly List<SinkSlot> _sinks = new();
@@ -256,8 +257,13 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
         return item;
     }
 
+    /// <summary>Writes items in order. A backlog shares one flush (up to <see cref="ItemsPerFlush"/> items): sinks
+    /// commit less often when they are the bottleneck and may overlap one batch's commit with the next batch's
+    /// upload; once the stage has caught up, every item is flushed (and acknowledged) as soon as it is written.</summary>
     private async Task WriteAsync(ChannelReader<WorkItem> input, CancellationToken abort)
     {
+        long ackable = 0;
+        int unflushed = 0;
         await foreach (var item in input.ReadAllAsync(abort))
         {
             long pushed = 0;
@@ -268,10 +274,15 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
             }
             if (item.Rejections.Count > 0) await RejectAsync(item.Rejections, item.Sequence, abort);
             _lastSequence = Math.Max(_lastSequence, item.Sequence);
-            if (item.AckThrough > _acked && await FlushAsync(abort))
+            ackable = Math.Max(ackable, item.AckThrough);
+            if (ackable > _acked && (++unflushed >= ItemsPerFlush || !input.TryPeek(out _)))
             {
-                await _source!.AcknowledgeAsync(item.AckThrough, abort);
-                _acked = item.AckThrough;
+                unflushed = 0;
+                if (await FlushAsync(abort))
+                {
+                    await _source!.AcknowledgeAsync(ackable, abort);
+                    _acked = ackable;
+                }
             }
             if (pushed > 0) env.Observer.BatchPushed(plan.Name, env.RunId, pushed, item.Sequence);
         }

@@ -1,38 +1,45 @@
 using Npgsql;
-using Ocht.Document;
 using Ocht.Model;
 using Ocht.Values;
 
 namespace Ocht.Postgres;
 
 /// <summary>
-/// Writes batches by binary COPY inside a transaction that each flush commits (insert, upsert: the
-/// executor acknowledges the source after that commit) or that the run's commit ends (replace: the
-/// table is truncated and reloaded atomically). Insert and replace COPY straight into the table; upsert
-/// COPYs into a temporary staging table and merges with INSERT ... ON CONFLICT, the last record of a
-/// batch winning for a repeated key. Every record is checked against the column types first.
+/// Writes batches by binary COPY. Insert and upsert commit every batch in a transaction of its own, on
+/// two connections ("lanes") used in turn: while one lane merges and commits batch n, the other already
+/// uploads batch n+1, and batches still commit in their order (a lane's merge starts only once the batch
+/// before it has committed), so the last record of a key wins across batches as within one. A flush
+/// waits for every commit, and only then does the executor acknowledge the source. Replace truncates and
+/// reloads the table in one transaction on one lane, committed by the run's commit. Upsert COPYs into a
+/// temporary staging table and merges with INSERT ... ON CONFLICT. Every record is checked against the
+/// column types first.
 /// </summary>
 internal sealed class PostgresSink : ISink
 {
-    private const string Staging = "pg_temp.\"ocht_staging\"";
-    private const string StagingRow = "\"ocht staging row\"";
-
     private readonly PostgresSettings _settings;
     private readonly TableName _table;
     private readonly string _mode;
     private readonly IReadOnlyList<string> _key;
     private readonly bool _create;
     private readonly SinkContext _context;
+    private readonly Lane[] _lanes;
+    private readonly CopyBuffer _buffer = new();
 
-    private NpgsqlConnection? _connection;
-    private NpgsqlTransaction? _transaction;
     private Dictionary<string, ColumnWriter?>? _columns;
     private BatchPlan? _plan;
-    private readonly CopyBuffer _buffer = new();
-    private bool _truncated, _stagingReady;
-    /// <summary>The staging table still holds a merged batch: it empties itself on commit (ON COMMIT DELETE ROWS,
-    /// in place; a TRUNCATE per batch made a new file each time), so only a second batch in one transaction clears it.</summary>
-    private bool _stagingHolds;
+    private bool _truncated;
+    private int _next;
+    /// <summary>The last batch's merge and commit, which waited for every batch before it.</summary>
+    private Task _committed = Task.CompletedTask;
+
+    /// <summary>One connection and its open transaction; <see cref="Done"/> is its last batch's merge and commit.</summary>
+    private sealed class Lane
+    {
+        public NpgsqlConnection? Connection;
+        public NpgsqlTransaction? Transaction;
+        public bool StagingReady;
+        public Task Done = Task.CompletedTask;
+    }
 
     public PostgresSink(ConnectorConfig config, SinkContext context)
     {
@@ -43,6 +50,7 @@ internal sealed class PostgresSink : ISink
         _key = _mode == "upsert" ? o.Strings("key") : [];
         _create = o.Bool("create");
         _context = context;
+        _lanes = Replace ? [new Lane()] : [new Lane(), new Lane()];
     }
 
     private bool Upsert => _mode == "upsert";
@@ -51,27 +59,24 @@ internal sealed class PostgresSink : ISink
     public async ValueTask WriteAsync(Batch batch, SinkRejections rejected, CancellationToken cancellation)
     {
         if (batch.Count == 0) return;
+        var lane = _lanes[_next];
         try
         {
-            await BeginAsync(batch, cancellation);
+            await lane.Done; // the lane's previous batch has committed (or its failure surfaces here)
+            await BeginAsync(lane, batch, cancellation);
             var plan = PlanFor(batch.Schema);
+            int copied = 0;
             if (plan.Problem is { } problem)
             {
                 for (int r = 0; r < batch.Count; r++) rejected.Reject(r, Rejection.Kinds.Sink, problem);
-                return;
             }
-            if (_stagingHolds)
+            else
             {
-                await ExecuteAsync($"TRUNCATE {Staging}", cancellation);
-                _stagingHolds = false;
+                copied = await CopyAsync(lane, batch, plan, rejected, cancellation);
             }
-            int copied = await CopyAsync(batch, plan, rejected, cancellation);
-            if (Upsert && copied > 0)
-            {
-                await using var merge = new NpgsqlCommand(plan.MergeSql, _connection, _transaction);
-                await merge.ExecuteNonQueryAsync(cancellation);
-                _stagingHolds = true;
-            }
+            if (Replace) return;
+            _next = (_next + 1) % _lanes.Length;
+            lane.Done = _committed = FinishAsync(lane, _committed, Upsert && copied > 0 ? plan.MergeSql : null, cancellation);
         }
         catch (Exception e) when (DatabaseErrors.IsDatabaseError(e) && !cancellation.IsCancellationRequested)
         {
@@ -79,18 +84,38 @@ internal sealed class PostgresSink : ISink
         }
     }
 
-    /// <summary>Connection, transaction, and on the first batch the table (created if asked) and what the mode needs.</summary>
-    private async Task BeginAsync(Batch batch, CancellationToken cancellation)
+    /// <summary>After the batch before has committed: merge this lane's staged batch (upsert) and commit.</summary>
+    private async Task FinishAsync(Lane lane, Task previous, string? mergeSql, CancellationToken cancellation)
     {
-        _connection ??= await _settings.OpenAsync(cancellation);
-        _transaction ??= await _connection.BeginTransactionAsync(cancellation);
+        await previous;
+        try
+        {
+            if (mergeSql is not null) await ExecuteAsync(lane, mergeSql, cancellation);
+            await CommitAsync(lane, cancellation);
+        }
+        catch (Exception e) when (DatabaseErrors.IsDatabaseError(e) && !cancellation.IsCancellationRequested)
+        {
+            throw DatabaseErrors.Map(e, _settings, $"writing to {_table}");
+        }
+    }
+
+    /// <summary>The lane's connection and transaction, and on the first batch the table (created if asked) and
+    /// what the mode needs. A lane's first batch waits for every earlier commit: the table may be created in one.</summary>
+    private async Task BeginAsync(Lane lane, Batch batch, CancellationToken cancellation)
+    {
+        if (lane.Connection is null)
+        {
+            await _committed;
+            lane.Connection = await _settings.OpenAsync(cancellation);
+        }
+        lane.Transaction ??= await lane.Connection.BeginTransactionAsync(cancellation);
         if (_columns is null)
         {
-            var columns = await TargetTable.ColumnsAsync(_connection, _table, _transaction, cancellation);
+            var columns = await TargetTable.ColumnsAsync(lane.Connection, _table, lane.Transaction, cancellation);
             if (columns is null && _create)
             {
-                await ExecuteAsync(TargetTable.CreateSql(_table, batch, _key, _context), cancellation);
-                columns = await TargetTable.ColumnsAsync(_connection, _table, _transaction, cancellation);
+                await ExecuteAsync(lane, TargetTable.CreateSql(_table, batch, _key, _context), cancellation);
+                columns = await TargetTable.ColumnsAsync(lane.Connection, _table, lane.Transaction, cancellation);
             }
             if (columns is null)
                 throw new PermanentFailure($"{_settings.Describe}: table {_table} does not exist; create it or set \"create\": true");
@@ -98,25 +123,26 @@ internal sealed class PostgresSink : ISink
         }
         if (Replace && !_truncated)
         {
-            await ExecuteAsync($"TRUNCATE {_table.Sql}", cancellation);
+            await ExecuteAsync(lane, $"TRUNCATE {_table.Sql}", cancellation);
             _truncated = true;
         }
-        if (Upsert && !_stagingReady)
+        if (Upsert && !lane.StagingReady)
         {
-            await ExecuteAsync($"DROP TABLE IF EXISTS {Staging}; CREATE TEMP TABLE \"ocht_staging\" ON COMMIT DELETE ROWS AS SELECT * FROM {_table.Sql} WITH NO DATA; ALTER TABLE {Staging} ADD COLUMN {StagingRow} bigint", cancellation);
-            _stagingReady = true;
+            // ON COMMIT DELETE ROWS empties it in place at each commit; a TRUNCATE per batch made a new file each time.
+            await ExecuteAsync(lane, $"DROP TABLE IF EXISTS {BatchPlan.Staging}; CREATE TEMP TABLE \"ocht_staging\" ON COMMIT DELETE ROWS AS SELECT * FROM {_table.Sql} WITH NO DATA; ALTER TABLE {BatchPlan.Staging} ADD COLUMN {BatchPlan.StagingRow} bigint", cancellation);
+            lane.StagingReady = true;
         }
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellation)
+    private static async Task ExecuteAsync(Lane lane, string sql, CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        await using var command = new NpgsqlCommand(sql, lane.Connection, lane.Transaction);
         await command.ExecuteNonQueryAsync(cancellation);
     }
 
     /// <summary>Copies the rows that fit their columns; rejects the others with the reason. Returns the rows copied.
     /// The rows are encoded here (<see cref="CopyBuffer"/>) and sent in pieces, so the server parses one while the next is encoded.</summary>
-    private async Task<int> CopyAsync(Batch batch, BatchPlan plan, SinkRejections rejected, CancellationToken cancellation)
+    private async Task<int> CopyAsync(Lane lane, Batch batch, BatchPlan plan, SinkRejections rejected, CancellationToken cancellation)
     {
         const int SendAt = 128 * 1024;
         var writers = plan.Writers;
@@ -124,13 +150,13 @@ internal sealed class PostgresSink : ISink
         int copied = 0;
         buffer.Clear();
         buffer.WriteHeader();
-        await using var copy = await _connection!.BeginRawBinaryCopyAsync(plan.CopySql, cancellation);
+        await using var copy = await lane.Connection!.BeginRawBinaryCopyAsync(plan.CopySql, cancellation);
         try
         {
             for (int r = 0; r < batch.Count; r++)
             {
                 var row = batch.Row(r);
-                if (Problem(row, plan) is { } problem)
+                if (plan.RowProblem(row) is { } problem)
                 {
                     rejected.Reject(r, Rejection.Kinds.Type, problem);
                     continue;
@@ -158,15 +184,6 @@ internal sealed class PostgresSink : ISink
         return copied;
     }
 
-    private static string? Problem(ReadOnlySpan<Value> row, BatchPlan plan)
-    {
-        foreach (int k in plan.KeyFields)
-            if (row[k].IsNull) return $"key field \"{plan.Writers[k].Column.Name}\" is null";
-        for (int f = 0; f < row.Length; f++)
-            if (plan.Writers[f].Check(row[f]) is { } problem) return problem;
-        return null;
-    }
-
     private BatchPlan PlanFor(Schema schema)
     {
         if (_plan is { } cached && cached.Schema.SameFields(schema)) return cached;
@@ -176,117 +193,81 @@ internal sealed class PostgresSink : ISink
     public async ValueTask<bool> FlushAsync(CancellationToken cancellation)
     {
         if (Replace) return false;
-        await CommitTransactionAsync(cancellation);
+        await _committed;
         return true;
     }
 
     public async ValueTask CommitAsync(CancellationToken cancellation)
     {
+        if (!Replace)
+        {
+            await _committed;
+            return;
+        }
+        var lane = _lanes[0];
         try
         {
             // replace with no records at all still empties the table (when it exists).
-            if (Replace && !_truncated)
+            if (!_truncated)
             {
-                _connection ??= await _settings.OpenAsync(cancellation);
-                _transaction ??= await _connection.BeginTransactionAsync(cancellation);
-                if (await TargetTable.ColumnsAsync(_connection, _table, _transaction, cancellation) is not null)
-                    await ExecuteAsync($"TRUNCATE {_table.Sql}", cancellation);
+                lane.Connection ??= await _settings.OpenAsync(cancellation);
+                lane.Transaction ??= await lane.Connection.BeginTransactionAsync(cancellation);
+                if (await TargetTable.ColumnsAsync(lane.Connection, _table, lane.Transaction, cancellation) is not null)
+                    await ExecuteAsync(lane, $"TRUNCATE {_table.Sql}", cancellation);
                 _truncated = true;
             }
-        }
-        catch (Exception e) when (DatabaseErrors.IsDatabaseError(e) && !cancellation.IsCancellationRequested)
-        {
-            throw DatabaseErrors.Map(e, _settings, $"emptying {_table}");
-        }
-        await CommitTransactionAsync(cancellation);
-    }
-
-    private async Task CommitTransactionAsync(CancellationToken cancellation)
-    {
-        if (_transaction is null) return;
-        try
-        {
-            await _transaction.CommitAsync(cancellation);
+            await CommitAsync(lane, cancellation);
         }
         catch (Exception e) when (DatabaseErrors.IsDatabaseError(e) && !cancellation.IsCancellationRequested)
         {
             throw DatabaseErrors.Map(e, _settings, $"committing to {_table}");
         }
+    }
+
+    private static async Task CommitAsync(Lane lane, CancellationToken cancellation)
+    {
+        if (lane.Transaction is null) return;
+        try
+        {
+            await lane.Transaction.CommitAsync(cancellation);
+        }
         finally
         {
-            await _transaction.DisposeAsync();
-            _transaction = null;
-            _stagingHolds = false;
+            await lane.Transaction.DisposeAsync();
+            lane.Transaction = null;
         }
     }
 
     public async ValueTask AbortAsync()
     {
-        if (_transaction is null) return;
-        try
+        foreach (var lane in _lanes)
         {
-            await _transaction.RollbackAsync();
+            try
+            {
+                await lane.Done;
+            }
+            catch (Exception)
+            {
+                // The run is failing already (this failure is its cause, or a consequence of it): roll back below.
+            }
+            if (lane.Transaction is null) continue;
+            try
+            {
+                await lane.Transaction.RollbackAsync();
+            }
+            catch (Exception e) when (DatabaseErrors.IsDatabaseError(e))
+            {
+                // The connection is gone: the server has discarded the transaction already.
+            }
+            await lane.Transaction.DisposeAsync();
+            lane.Transaction = null;
         }
-        catch (Exception e) when (DatabaseErrors.IsDatabaseError(e))
-        {
-            // The connection is gone: the server has discarded the transaction already.
-        }
-        await _transaction.DisposeAsync();
-        _transaction = null;
-        _stagingHolds = false;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_transaction is not null) await AbortAsync();
-        if (_connection is not null) await _connection.DisposeAsync();
-    }
-
-    /// <summary>How batches of one schema are written: the column per field, the COPY and merge statements,
-    /// or why none of its records can be (a field the table lacks, a key field missing).</summary>
-    private sealed class BatchPlan
-    {
-        public BatchPlan(Schema schema, Dictionary<string, ColumnWriter?> columns, TableName table, IReadOnlyList<string> key, bool upsert, string describe)
-        {
-            Schema = schema;
-            Writers = new ColumnWriter[schema.Width];
-            KeyFields = new int[key.Count];
-            for (int f = 0; f < schema.Width; f++)
-            {
-                if (!columns.TryGetValue(schema[f], out var writer))
-                {
-                    string hint = Suggest.Hint(schema[f], columns.Keys);
-                    Problem = $"table {table} has no column \"{schema[f]}\"{hint}";
-                    return;
-                }
-                Writers[f] = writer ?? throw new PermanentFailure(
-                    $"{describe}: column \"{schema[f]}\" has a type the postgres sink cannot write; write to a text or jsonb column, or leave the field out");
-            }
-            for (int k = 0; k < key.Count; k++)
-            {
-                KeyFields[k] = schema.IndexOf(key[k]);
-                if (KeyFields[k] < 0)
-                {
-                    Problem = $"the record has no key field \"{key[k]}\"";
-                    return;
-                }
-            }
-            string fields = string.Join(", ", schema.Names.Select(Identifier.Quote));
-            CopySql = upsert
-                ? $"COPY {Staging} ({fields}, {StagingRow}) FROM STDIN (FORMAT BINARY)"
-                : $"COPY {table.Sql} ({fields}) FROM STDIN (FORMAT BINARY)";
-            if (!upsert) return;
-            string keys = string.Join(", ", key.Select(Identifier.Quote));
-            var updates = schema.Names.Where(n => !key.Contains(n)).Select(n => $"{Identifier.Quote(n)} = EXCLUDED.{Identifier.Quote(n)}").ToArray();
-            string conflict = updates.Length == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
-            MergeSql = $"INSERT INTO {table.Sql} ({fields}) SELECT {fields} FROM (SELECT DISTINCT ON ({keys}) * FROM {Staging} ORDER BY {keys}, {StagingRow} DESC) AS latest WHERE true ON CONFLICT ({keys}) {conflict}";
-        }
-
-        public Schema Schema { get; }
-        public ColumnWriter[] Writers { get; }
-        public int[] KeyFields { get; }
-        public string? Problem { get; }
-        public string CopySql { get; } = "";
-        public string MergeSql { get; } = "";
+        await AbortAsync();
+        foreach (var lane in _lanes)
+            if (lane.Connection is not null) await lane.Connection.DisposeAsync();
     }
 }

@@ -35,6 +35,8 @@ public sealed class MemoryStore
     public Dictionary<string, MemoryTable> Outputs { get; } = new();
     /// <summary>Sequences acknowledged per source name, in order.</summary>
     public Dictionary<string, List<long>> Acks { get; } = new();
+    /// <summary>Per source name and acknowledgement: the records every output had committed by then.</summary>
+    public Dictionary<string, List<int>> CommittedAtAck { get; } = new();
     /// <summary>Batches handed out per source name (to see when pulling stopped).</summary>
     public Dictionary<string, int> BatchesRead { get; } = new();
 
@@ -102,6 +104,8 @@ public sealed class MemoryConnector(MemoryStore store) : IConnector
             {
                 if (!store.Acks.TryGetValue(_name, out var list)) store.Acks[_name] = list = new List<long>();
                 list.Add(sequence);
+                if (!store.CommittedAtAck.TryGetValue(_name, out var committed)) store.CommittedAtAck[_name] = committed = new List<int>();
+                lock (store.Outputs) committed.Add(store.Outputs.Values.Sum(t => t.Committed.Count));
             }
             return ValueTask.CompletedTask;
         }
