@@ -37,6 +37,19 @@ public sealed class SinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Upsert_keeps_the_last_of_an_integer_key_repeated_within_one_batch()
+    {
+        // Batches of 2: the first holds key 7 twice (merged with the sort that finds each key's last record),
+        // the second has different keys (merged without it).
+        _db.Input("in", """{"id": 7, "qty": 1}""", """{"id": 7, "qty": 2}""", """{"id": 8, "qty": 3}""", """{"id": 7, "qty": 4}""");
+        Assert.True((await _db.RunAsync(Doc(""" "table": "stock", "mode": "upsert", "key": ["id"], "create": true """))).Succeeded);
+        Assert.Equal(["""{"id":7,"qty":4}""", """{"id":8,"qty":3}"""], _db.Json("SELECT * FROM stock ORDER BY id"));
+        _db.Input("in", """{"id": 9, "qty": 1}""", """{"id": 9, "qty": 2}""");
+        Assert.True((await _db.RunAsync(Doc(""" "table": "stock", "mode": "upsert", "key": ["id"] """))).Succeeded);
+        Assert.Equal("""{"id":9,"qty":2}""", _db.Json("SELECT * FROM stock WHERE id = 9").Single());
+    }
+
+    [Fact]
     public async Task Upsert_with_a_composite_key_updates_only_the_other_columns()
     {
         _db.Execute("CREATE TABLE prices (shop text, sku text, price numeric(8,2), note text DEFAULT 'kept', PRIMARY KEY (shop, sku)); INSERT INTO prices VALUES ('a', 'x', 1, 'old')");

@@ -47,6 +47,8 @@ internal sealed class BatchPlan
         var updates = schema.Names.Where(n => !key.Contains(n)).Select(n => $"{Identifier.Quote(n)} = EXCLUDED.{Identifier.Quote(n)}").ToArray();
         string conflict = updates.Length == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
         MergeSql = $"INSERT INTO {table.Sql} ({fields}) SELECT {fields} FROM (SELECT DISTINCT ON ({keys}) * FROM {Staging} ORDER BY {keys}, {StagingRow} DESC) AS latest WHERE true ON CONFLICT ({keys}) {conflict}";
+        UniqueMergeSql = $"INSERT INTO {table.Sql} ({fields}) SELECT {fields} FROM {Staging} ON CONFLICT ({keys}) {conflict}";
+        if (KeyFields.Length == 1 && Writers[KeyFields[0]].IsInteger) IntegerKey = KeyFields[0];
     }
 
     public Schema Schema { get; }
@@ -54,7 +56,13 @@ internal sealed class BatchPlan
     public int[] KeyFields { get; }
     public string? Problem { get; }
     public string CopySql { get; } = "";
+    /// <summary>The merge that keeps the last record of each key in the batch.</summary>
     public string MergeSql { get; } = "";
+    /// <summary>The merge for a batch whose keys are all different: no sort to find each key's last record.</summary>
+    public string UniqueMergeSql { get; } = "";
+    /// <summary>The key field when the key is one integer column (the sink then checks whether a batch's keys are
+    /// unique; other types may be equal in PostgreSQL while different here, e.g. citext), else -1.</summary>
+    public int IntegerKey { get; } = -1;
 
     /// <summary>Why this record cannot be written (a null key, a value its column cannot take), or null.</summary>
     public string? RowProblem(ReadOnlySpan<Value> row)

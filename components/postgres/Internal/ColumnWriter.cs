@@ -42,6 +42,9 @@ internal sealed class ColumnWriter
 
     public TableColumn Column { get; }
 
+    /// <summary>smallint, integer or bigint: values compare as exactly in PostgreSQL as here.</summary>
+    public bool IsInteger => _kind is Kind.Int16 or Kind.Int32 or Kind.Int64;
+
     /// <summary>The writer for a column, or null when the sink cannot write its type.</summary>
     public static ColumnWriter? For(TableColumn column)
     {

@@ -24,6 +24,9 @@ internal sealed class PostgresSink : ISink
     private readonly SinkContext _context;
     private readonly Lane[] _lanes;
     private readonly CopyBuffer _buffer = new();
+    /// <summary>The integer keys of the batch being copied, and whether they were all different.</summary>
+    private readonly HashSet<long> _keys = new();
+    private bool _keysUnique;
 
     private Dictionary<string, ColumnWriter?>? _columns;
     private BatchPlan? _plan;
@@ -76,7 +79,8 @@ internal sealed class PostgresSink : ISink
             }
             if (Replace) return;
             _next = (_next + 1) % _lanes.Length;
-            lane.Done = _committed = FinishAsync(lane, _committed, Upsert && copied > 0 ? plan.MergeSql : null, cancellation);
+            string? merge = !Upsert || copied == 0 ? null : _keysUnique ? plan.UniqueMergeSql : plan.MergeSql;
+            lane.Done = _committed = FinishAsync(lane, _committed, merge, cancellation);
         }
         catch (Exception e) when (DatabaseErrors.IsDatabaseError(e) && !cancellation.IsCancellationRequested)
         {
@@ -148,6 +152,9 @@ internal sealed class PostgresSink : ISink
         var writers = plan.Writers;
         var buffer = _buffer;
         int copied = 0;
+        int key = plan.IntegerKey;
+        _keys.Clear();
+        _keysUnique = key >= 0;
         buffer.Clear();
         buffer.WriteHeader();
         await using var copy = await lane.Connection!.BeginRawBinaryCopyAsync(plan.CopySql, cancellation);
@@ -164,6 +171,7 @@ internal sealed class PostgresSink : ISink
                 buffer.StartRow(Upsert ? writers.Length + 1 : writers.Length);
                 for (int f = 0; f < writers.Length; f++) writers[f].Encode(buffer, row[f]);
                 if (Upsert) buffer.WriteInt64Field(r);
+                if (key >= 0) _keysUnique &= _keys.Add(row[key].AsInt);
                 copied++;
                 if (buffer.Length >= SendAt)
                 {
