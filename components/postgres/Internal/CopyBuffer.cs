@@ -34,54 +34,19 @@ internal sealed class CopyBuffer : IBufferWriter<byte>
 
     public void WriteNull() => WriteInt32(-1);
 
-    public void WriteInt16Field(short v)
-    {
-        var span = Reserve(6);
-        BinaryPrimitives.WriteInt32BigEndian(span, 2);
-        BinaryPrimitives.WriteInt16BigEndian(span[4..], v);
-    }
+    public void WriteInt16Field(short v) => BinaryPrimitives.WriteInt16BigEndian(Field(2), v);
 
-    public void WriteInt32Field(int v)
-    {
-        var span = Reserve(8);
-        BinaryPrimitives.WriteInt32BigEndian(span, 4);
-        BinaryPrimitives.WriteInt32BigEndian(span[4..], v);
-    }
+    public void WriteInt32Field(int v) => BinaryPrimitives.WriteInt32BigEndian(Field(4), v);
 
-    public void WriteInt64Field(long v)
-    {
-        var span = Reserve(12);
-        BinaryPrimitives.WriteInt32BigEndian(span, 8);
-        BinaryPrimitives.WriteInt64BigEndian(span[4..], v);
-    }
+    public void WriteInt64Field(long v) => BinaryPrimitives.WriteInt64BigEndian(Field(8), v);
 
-    public void WriteFloat32Field(float v)
-    {
-        var span = Reserve(8);
-        BinaryPrimitives.WriteInt32BigEndian(span, 4);
-        BinaryPrimitives.WriteSingleBigEndian(span[4..], v);
-    }
+    public void WriteFloat32Field(float v) => BinaryPrimitives.WriteSingleBigEndian(Field(4), v);
 
-    public void WriteFloat64Field(double v)
-    {
-        var span = Reserve(12);
-        BinaryPrimitives.WriteInt32BigEndian(span, 8);
-        BinaryPrimitives.WriteDoubleBigEndian(span[4..], v);
-    }
+    public void WriteFloat64Field(double v) => BinaryPrimitives.WriteDoubleBigEndian(Field(8), v);
 
-    public void WriteBoolField(bool v)
-    {
-        var span = Reserve(5);
-        BinaryPrimitives.WriteInt32BigEndian(span, 1);
-        span[4] = v ? (byte)1 : (byte)0;
-    }
+    public void WriteBoolField(bool v) => Field(1)[0] = v ? (byte)1 : (byte)0;
 
-    public void WriteUuidField(Guid v)
-    {
-        var span = Reserve(20);
-        BinaryPrimitives.WriteInt32BigEndian(span, 16);
-        v.TryWriteBytes(span[4..], bigEndian: true, out _);
-    }
+    public void WriteUuidField(Guid v) => v.TryWriteBytes(Field(16), bigEndian: true, out _);
 
     /// <summary>text, varchar, char, citext and json: the UTF-8 bytes.</summary>
     public void WriteTextField(string s)
@@ -113,6 +78,14 @@ internal sealed class CopyBuffer : IBufferWriter<byte>
         int n = PgNumeric.Write(d, span[4..]);
         BinaryPrimitives.WriteInt32BigEndian(span, n);
         _length -= PgNumeric.MaxBytes - n;
+    }
+
+    /// <summary>A field of a fixed size: its length, then the <paramref name="size"/> bytes returned to fill.</summary>
+    private Span<byte> Field(int size)
+    {
+        var span = Reserve(4 + size);
+        BinaryPrimitives.WriteInt32BigEndian(span, size);
+        return span[4..];
     }
 
     private void WriteInt16(short v) => BinaryPrimitives.WriteInt16BigEndian(Reserve(2), v);
