@@ -165,6 +165,19 @@ public sealed class SinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_holding_U0000_is_rejected_alone_since_the_server_would_refuse_the_whole_batch()
+    {
+        _db.Execute("CREATE TABLE notes (id bigint, note text, doc jsonb)");
+        _db.Input("in", """{"id": 1, "note": "a\u0000b", "doc": {}}""", """{"id": 2, "note": "fine", "doc": {"k": ["x\u0000"]}}""",
+            """{"id": 3, "note": "ok", "doc": {"k": ["x"]}}""");
+        var report = await _db.RunAsync(Doc(""" "table": "notes" """, DeadLetters));
+        Assert.True(report.Succeeded, report.Error?.Message);
+        Assert.Equal(2, report.Records.Rejected);
+        Assert.All(_db.Store.Output("dead").Committed, d => Assert.EndsWith(": it contains the character U+0000, which PostgreSQL cannot store in text or jsonb", d["message"].AsString));
+        Assert.Equal(["""{"id":3,"note":"ok","doc":{"k": ["x"]}}"""], _db.Json("SELECT * FROM notes"));
+    }
+
+    [Fact]
     public async Task A_field_the_table_lacks_rejects_the_record_with_a_suggestion()
     {
         _db.Execute("CREATE TABLE narrow (id bigint, quantity bigint)");

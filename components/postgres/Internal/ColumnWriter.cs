@@ -81,10 +81,11 @@ internal sealed class ColumnWriter
             Kind.Numeric => v.Kind is ValueKind.Int or ValueKind.Decimal && FitsPrecision(v.ToDecimal()),
             Kind.Float32 or Kind.Float64 => v.IsNumber,
             Kind.Bool => v.Kind == ValueKind.Bool,
-            Kind.Text => v.Kind == ValueKind.String && (_maxChars < 0 || CharCount(v.AsString) <= _maxChars),
+            Kind.Text => v.Kind == ValueKind.String && !HasNul(v) && (_maxChars < 0 || CharCount(v.AsString) <= _maxChars),
             Kind.Uuid => v.Kind == ValueKind.String && Guid.TryParse(v.AsString, out _),
             Kind.Date => v.Kind == ValueKind.Timestamp && v.TimestampTicks % TimeSpan.TicksPerDay == 0,
             Kind.Timestamp or Kind.TimestampTz => v.Kind == ValueKind.Timestamp,
+            Kind.Jsonb => !HasNul(v),
             _ => true,
         };
         return fits ? null : $"column \"{Column.Name}\" ({Column.Display}) cannot take {Describe(v)}{Why(v)}";
@@ -94,11 +95,33 @@ internal sealed class ColumnWriter
     {
         Kind.Int16 or Kind.Int32 when v.Kind == ValueKind.Int => ": out of range",
         Kind.Numeric when v.Kind is ValueKind.Int or ValueKind.Decimal => $": more than {_integerDigits} digits before the point",
+        Kind.Text or Kind.Jsonb when HasNul(v) => ": it contains the character U+0000, which PostgreSQL cannot store in text or jsonb",
         Kind.Text when v.Kind == ValueKind.String => $": longer than {_maxChars} characters",
         Kind.Uuid when v.Kind == ValueKind.String => ": not a UUID",
         Kind.Date when v.Kind == ValueKind.Timestamp => ": it has a time of day",
         _ => "",
     };
+
+    /// <summary>Whether the value (or, in a list or map, any string or key in it) holds U+0000: the server would
+    /// refuse the whole COPY over it, so the record is rejected here instead.</summary>
+    private static bool HasNul(in Value v)
+    {
+        switch (v.Kind)
+        {
+            case ValueKind.String: return v.AsString.Contains('\0');
+            case ValueKind.List:
+                foreach (var item in v.AsList)
+                    if (HasNul(item)) return true;
+                return false;
+            case ValueKind.Map:
+                foreach (var key in v.AsMap.Keys.Names)
+                    if (key.Contains('\0')) return true;
+                foreach (var item in v.AsMap.Values)
+                    if (HasNul(item)) return true;
+                return false;
+            default: return false;
+        }
+    }
 
     private static string Describe(in Value v)
     {
