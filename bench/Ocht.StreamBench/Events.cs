@@ -8,10 +8,18 @@ namespace Ocht.StreamBench;
 /// <summary>Order events as JSON messages: as fast as possible, or at a steady rate stamped with their send time.</summary>
 internal static class Events
 {
-    public static (TimeSpan Elapsed, int Sales) Produce(string brokers, string topic, int count, int? ratePerSecond, bool stampTime, int firstId = 0)
+    /// <summary>A producer for <see cref="Produce"/>: batching for bulk loads, sending at once for a steady rate.</summary>
+    public static IProducer<byte[]?, byte[]> Producer(string brokers, bool steady) =>
+        new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig { BootstrapServers = brokers, LingerMs = steady ? 1 : 20, QueueBufferingMaxMessages = 1_000_000 }).Build();
+
+    public static (TimeSpan Elapsed, int Sales) Produce(string brokers, string topic, int count)
     {
-        var config = new ProducerConfig { BootstrapServers = brokers, LingerMs = ratePerSecond is null ? 20 : 1, QueueBufferingMaxMessages = 1_000_000 };
-        using var producer = new ProducerBuilder<byte[]?, byte[]>(config).Build();
+        using var producer = Producer(brokers, steady: false);
+        return Produce(producer, topic, count, ratePerSecond: null, stampTime: false);
+    }
+
+    public static (TimeSpan Elapsed, int Sales) Produce(IProducer<byte[]?, byte[]> producer, string topic, int count, int? ratePerSecond, bool stampTime, int firstId = 0)
+    {
         var random = new Random(42);
         var clock = Stopwatch.StartNew();
         var text = new StringBuilder(160);

@@ -17,7 +17,7 @@ Console.Error.WriteLine($"bench: Kafka mock cluster {kafka.BootstrapServers}, Po
 
 string topic = "orders";
 kafka.CreateTopic(topic, settings.Partitions);
-var (produced, sales) = Events.Produce(kafka.BootstrapServers, topic, settings.Records, ratePerSecond: null, stampTime: false);
+var (produced, sales) = Events.Produce(kafka.BootstrapServers, topic, settings.Records);
 Console.Error.WriteLine($"bench: produced {settings.Records:N0} events ({sales:N0} sales) in {produced.TotalSeconds:F2} s");
 long held = RawConsumer.Held(kafka.BootstrapServers, topic, settings.Partitions);
 if (held != settings.Records)
