@@ -50,7 +50,8 @@ public sealed class SinkTests(Cluster cluster)
         own.CreateTopic("down");
         var connector = KafkaConnectors.Create();
         var config = new ConnectorConfig(connector, DocParser.Parse(Sink(own.BootstrapServers, "down")).Root!, Roles.Sink, ".", Secrets.None);
-        await using var sink = connector.OpenSink(config, new SinkContext("t", 10, TimeProvider.System));
+        var logged = new System.Collections.Concurrent.ConcurrentQueue<(ConnectorLogLevel Level, string Message)>();
+        await using var sink = connector.OpenSink(config, new SinkContext("t", 10, TimeProvider.System) { Log = (level, message) => logged.Enqueue((level, message)) });
         var batch = Batch.FromRecords([ValueJson.ParseRecord("""{"id":1}""")]).Single();
         await sink.WriteAsync(batch, new SinkRejections(), CancellationToken.None);
         Assert.True(await sink.FlushAsync(CancellationToken.None));
@@ -59,5 +60,7 @@ public sealed class SinkTests(Cluster cluster)
         await sink.WriteAsync(batch, new SinkRejections(), CancellationToken.None);
         var e = await Assert.ThrowsAsync<ConnectorUnavailableException>(async () => await sink.FlushAsync(CancellationToken.None));
         Assert.Contains("kafka:down", e.Message);
+        // librdkafka's own account of the outage reaches the run's log (not stderr), named after the sink.
+        Assert.Contains(logged, l => l.Level >= ConnectorLogLevel.Warning && l.Message.StartsWith("kafka:down: librdkafka ", StringComparison.Ordinal));
     }
 }

@@ -11,18 +11,21 @@ public class TelemetryTests
         new RecordCounts(10, 7, 2, 1), [], [], 1500, ok ? null : new RunError("io-error", "disk full"));
 
     [Fact]
-    public void Run_events_carry_the_run_id_and_go_to_the_error_writer()
+    public void Run_events_and_connector_logs_carry_the_run_id_and_go_to_the_error_writer()
     {
         var error = new StringWriter();
         using var metrics = new RunMetrics();
         var observer = Telemetry.Observer(Telemetry.StderrLogger(LogEventLevel.Information, error), metrics);
         observer.Started("orders", "abc123", new RunProgress());
+        observer.ConnectorLog("orders", "abc123", Ocht.Model.ConnectorLogLevel.Error, "kafka:orders: librdkafka FAIL: Connection refused");
+        observer.ConnectorLog("orders", "abc123", Ocht.Model.ConnectorLogLevel.Debug, "below the level: not written");
         observer.Finished(Report("abc123", ok: false));
         var lines = error.ToString().Trim().Split('\n');
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(3, lines.Length);
         Assert.All(lines, l => Assert.Contains("[run abc123]", l));
         Assert.Contains("INF [run abc123] run of orders started", lines[0]);
-        Assert.Contains("WRN [run abc123] run of orders failed (io-error): disk full", lines[1]);
+        Assert.Contains("ERR [run abc123] orders: kafka:orders: librdkafka FAIL: Connection refused", lines[1]);
+        Assert.Contains("WRN [run abc123] run of orders failed (io-error): disk full", lines[2]);
     }
 
     [Fact]

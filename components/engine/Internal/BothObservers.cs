@@ -1,4 +1,5 @@
 using Ocht.Executor;
+using Ocht.Model;
 
 namespace Ocht.Engine;
 
@@ -21,5 +22,11 @@ internal sealed class BothObservers(IRunObserver first, IRunObserver second) : I
     {
         first.Finished(report);
         second.Finished(report);
+    }
+
+    public void ConnectorLog(string pipeline, string runId, ConnectorLogLevel level, string message)
+    {
+        first.ConnectorLog(pipeline, runId, level, message);
+        second.ConnectorLog(pipeline, runId, level, message);
     }
 }

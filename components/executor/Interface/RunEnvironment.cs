@@ -1,3 +1,4 @@
+using Ocht.Model;
 using Ocht.Transforms;
 
 namespace Ocht.Executor;
@@ -38,6 +39,9 @@ public interface IRunObserver
     void Started(string pipeline, string runId, RunProgress progress);
     void BatchPushed(string pipeline, string runId, long records, long sequence);
     void Finished(RunReport report);
+
+    /// <summary>A connector's own diagnostic message (e.g. librdkafka's "connection refused"), during a run.</summary>
+    void ConnectorLog(string pipeline, string runId, ConnectorLogLevel level, string message) { }
 }
 
 public static class RunObserver

@@ -89,9 +89,10 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
 
     private async Task OpenAsync(CancellationToken cancellation)
     {
-        var sourceContext = new SourceContext(plan.Name, plan.Options.BatchSize, env.Clock);
+        ConnectorLog log = (level, message) => env.Observer.ConnectorLog(plan.Name, env.RunId, level, message);
+        var sourceContext = new SourceContext(plan.Name, plan.Options.BatchSize, env.Clock) { Log = log };
         var mainSource = sourceContext with { Fields = plan.SourceNeeds?.ToArray() };
-        var sinkContext = new SinkContext(plan.Name, plan.Options.BatchSize, env.Clock) { Fields = plan.OutputFields.Fields };
+        var sinkContext = new SinkContext(plan.Name, plan.Options.BatchSize, env.Clock) { Fields = plan.OutputFields.Fields, Log = log };
         var resources = await LookupTables.ResourcesAsync(plan, env, sourceContext, cancellation);
         _chain = new StepChain(plan.Steps, resources, env.Clock);
         _source = plan.Source.Connector.OpenSource(plan.Source, mainSource);

@@ -109,5 +109,5 @@ internal sealed class KafkaConnector : IConnector
 
     public ISource OpenSource(ConnectorConfig config, SourceContext context) => new KafkaSource(config, context);
 
-    public ISink OpenSink(ConnectorConfig config, SinkContext context) => new KafkaSink(config);
+    public ISink OpenSink(ConnectorConfig config, SinkContext context) => new KafkaSink(config, context.Log);
 }

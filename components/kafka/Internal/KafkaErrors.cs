@@ -30,4 +30,14 @@ internal static class KafkaErrors
     public static Exception Failure(Error e, string what) => IsTransient(e)
         ? new ConnectorUnavailableException($"{what}: {e.Reason}")
         : new IOException($"{what}: {e.Reason} ({e.Code})");
+
+    /// <summary>librdkafka's own log line (as it would print it on stderr) into the run's log, at the matching level.</summary>
+    public static void Forward(ConnectorLog log, string name, LogMessage m) =>
+        log(m.Level switch
+        {
+            <= SyslogLevel.Error => ConnectorLogLevel.Error,
+            SyslogLevel.Warning => ConnectorLogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => ConnectorLogLevel.Information,
+            _ => ConnectorLogLevel.Debug,
+        }, $"{name}: librdkafka {m.Facility}: {m.Message}");
 }

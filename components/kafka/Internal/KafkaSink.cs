@@ -27,7 +27,7 @@ internal sealed class KafkaSink : ISink
     private Error? _failure;
     private volatile Error? _unreachable;
 
-    public KafkaSink(ConnectorConfig config)
+    public KafkaSink(ConnectorConfig config, ConnectorLog log)
     {
         Librdkafka.EnsureLoaded();
         _topic = config.Options.String("topic")!;
@@ -43,6 +43,7 @@ internal sealed class KafkaSink : ISink
         _delivered = OnDelivered;
         _producer = new ProducerBuilder<byte[]?, byte[]>(KafkaSettings.Producer(config))
             .SetErrorHandler((_, e) => OnError(e))
+            .SetLogHandler((_, m) => KafkaErrors.Forward(log, _name, m))
             .Build();
     }
 

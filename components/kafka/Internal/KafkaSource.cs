@@ -61,6 +61,7 @@ internal sealed class KafkaSource : ISource
         _consumer = new ConsumerBuilder<Ignore, bool>(KafkaSettings.Consumer(config))
             .SetValueDeserializer(_copier)
             .SetErrorHandler((_, e) => OnError(e))
+            .SetLogHandler((_, m) => KafkaErrors.Forward(context.Log, _name, m))
             .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(c, partitions.Select(p => p.Partition.Value).ToList()))
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.Partition.Value).ToList(), commit: true))
             .SetPartitionsLostHandler((_, partitions) => OnRevoked(partitions.Select(p => p.Partition.Value).ToList(), commit: false))

@@ -42,9 +42,19 @@ public interface IConnector
     ISink OpenSink(ConnectorConfig config, SinkContext context);
 }
 
+/// <summary>How much a connector's own diagnostic message matters.</summary>
+public enum ConnectorLogLevel { Debug, Information, Warning, Error }
+
+/// <summary>Where a connector sends its own diagnostics (a client library's log lines), so they reach the
+/// run's log with its run id instead of going to stderr.</summary>
+public delegate void ConnectorLog(ConnectorLogLevel level, string message);
+
 /// <summary>What a source gets from the run.</summary>
 public sealed record SourceContext(string Pipeline, int BatchSize, TimeProvider Clock)
 {
+    /// <summary>The run's log for the connector's own diagnostics.</summary>
+    public ConnectorLog Log { get; init; } = (_, _) => { };
+
     /// <summary>The only fields the pipeline reads, when the plan can tell (null: all of them). A source
     /// may leave the others out of its records, but must still reject records it could not read.</summary>
     public IReadOnlyList<string>? Fields { get; init; }
@@ -53,6 +63,9 @@ public sealed record SourceContext(string Pipeline, int BatchSize, TimeProvider 
 /// <summary>What a sink gets from the run.</summary>
 public sealed record SinkContext(string Pipeline, int BatchSize, TimeProvider Clock)
 {
+    /// <summary>The run's log for the connector's own diagnostics.</summary>
+    public ConnectorLog Log { get; init; } = (_, _) => { };
+
     /// <summary>The fields records will have, in order, when the plan knows them (e.g. a CSV sink's
     /// header before any record arrives); null when unknown.</summary>
     public IReadOnlyList<string>? Fields { get; init; }

@@ -1,4 +1,5 @@
 using Ocht.Executor;
+using Ocht.Model;
 using Serilog;
 
 namespace Ocht.Observability;
@@ -26,6 +27,15 @@ internal sealed class LoggingObserver(ILogger logger, RunMetrics metrics) : IRun
         else // the host reports the failure to its user; the log keeps the record
             For(report.RunId).Warning("run of {Pipeline:l} failed ({Kind:l}): {Message:l}", report.Pipeline, report.Error!.Kind, report.Error.Message);
     }
+
+    public void ConnectorLog(string pipeline, string runId, ConnectorLogLevel level, string message) =>
+        For(runId).Write(level switch
+        {
+            ConnectorLogLevel.Error => Serilog.Events.LogEventLevel.Error,
+            ConnectorLogLevel.Warning => Serilog.Events.LogEventLevel.Warning,
+            ConnectorLogLevel.Information => Serilog.Events.LogEventLevel.Information,
+            _ => Serilog.Events.LogEventLevel.Debug,
+        }, "{Pipeline:l}: {Message:l}", pipeline, message);
 
     private ILogger For(string runId) => logger.ForContext("RunId", runId);
 }
