@@ -147,6 +147,10 @@ internal static class SortStep
             _position += _count;
             _runs.Add(id);
             Reset();
+            // The run's batches (about memory_mb of them) are garbage now. Collecting and compacting here lets the
+            // next run refill the same memory instead of growing the heap first: W3 10M with memory_mb 256 peaked
+            // at 376-400 MiB instead of 483-501 MiB, in the same time. Whole-process pauses, but once per run.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
         private void Reset()
