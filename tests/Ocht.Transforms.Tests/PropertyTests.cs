@@ -51,10 +51,13 @@ public class PropertyTests
     [Fact]
     public void Spilled_rows_come_back_with_every_value_unchanged()
     {
-        string[] texts = ["DE", "é", "\uD800 lone surrogate", "\uD83D\uDE00", "", "x\0y", new string('w', 300)];
+        // Text longer than the spill buffer (64 KiB) and values of every kind, so fields straddle buffer refills.
+        string[] texts = ["DE", "é", "\uD800 lone surrogate", "\uD83D\uDE00", "", "x\0y", new string('w', 300), new string('ü', 40_000)];
         var records = Enumerable.Range(0, 400).Select(i => Record.Of(
             ("n", i % 13), ("s", texts[i % texts.Length]),
-            ("l", Value.FromList([Value.FromString(texts[(i + 1) % texts.Length]), Value.FromDecimal(i / 8m)])))).ToArray();
+            ("l", Value.FromList([Value.FromString(texts[(i + 1) % texts.Length]), Value.FromDecimal(i / 8m)])),
+            ("m", Value.FromMap(MapValue.Of(("neg", -i * 1_000_003L), ("f", i / 3.0), ("b", i % 2 == 0), ("none", Value.Null),
+                ("at", Value.FromTimestampTicks(638_000_000_000_000_000L + i * 10_000_019L)), ("big", Value.FromDecimal(-79228162514264337593543950335m / (i + 1)))))))).ToArray();
         var h = Harness.Run("""{"op": "sort", "by": [":n", ":s"]}""", records, batchSize: 10, memoryBytes: 4000);
         Assert.True(h.Spill.Created > 1);
         var expected = records.OrderBy(r => r["n"].AsInt).ThenBy(r => r["s"], Comparer<Value>.Create((a, b) => ValueOrder.Compare(a, b))).Select(r => r.ToString());

@@ -12,10 +12,10 @@ namespace Ocht.Transforms;
 /// </summary>
 internal sealed class RunWriter : IDisposable
 {
-    private readonly BinaryWriter _out;
+    private readonly SpillWriter _out;
     private readonly Dictionary<Schema, int> _schemas = new(ReferenceEqualityComparer.Instance);
 
-    public RunWriter(Stream stream) => _out = new BinaryWriter(new BufferedStream(stream, 1 << 16));
+    public RunWriter(Stream stream) => _out = new SpillWriter(stream);
 
     public void Write(Schema schema, long line, long position, ReadOnlySpan<Value> keys, ReadOnlySpan<Value> cells)
     {
@@ -23,38 +23,38 @@ internal sealed class RunWriter : IDisposable
         {
             id = _schemas.Count;
             _schemas.Add(schema, id);
-            _out.Write((byte)1);
-            _out.Write7BitEncodedInt(schema.Width);
+            _out.WriteByte(1);
+            _out.WriteVarint((uint)schema.Width);
             foreach (var name in schema.Names) WriteText(name);
         }
-        _out.Write((byte)2);
-        _out.Write7BitEncodedInt(id);
-        _out.Write7BitEncodedInt64(line);
-        _out.Write7BitEncodedInt64(position);
+        _out.WriteByte(2);
+        _out.WriteVarint((uint)id);
+        _out.WriteVarint((ulong)line);
+        _out.WriteVarint((ulong)position);
         foreach (var k in keys) WriteValue(k);
         foreach (var c in cells) WriteValue(c);
     }
 
     private void WriteValue(in Value v)
     {
-        _out.Write((byte)v.Kind);
+        _out.WriteByte((byte)v.Kind);
         switch (v.Kind)
         {
             case ValueKind.Null: break;
-            case ValueKind.Bool: _out.Write(v.AsBool); break;
-            case ValueKind.Int: _out.Write7BitEncodedInt64(v.AsInt); break;
-            case ValueKind.Decimal: _out.Write(v.AsDecimal); break;
-            case ValueKind.Float: _out.Write(v.AsFloat); break;
+            case ValueKind.Bool: _out.WriteByte(v.AsBool ? (byte)1 : (byte)0); break;
+            case ValueKind.Int: _out.WriteVarint((ulong)v.AsInt); break;
+            case ValueKind.Decimal: _out.WriteDecimal(v.AsDecimal); break;
+            case ValueKind.Float: _out.WriteDouble(v.AsFloat); break;
             case ValueKind.String: WriteText(v.AsString); break;
-            case ValueKind.Timestamp: _out.Write(v.TimestampTicks); break;
+            case ValueKind.Timestamp: _out.WriteInt64(v.TimestampTicks); break;
             case ValueKind.List:
-                _out.Write7BitEncodedInt(v.AsList.Length);
+                _out.WriteVarint((uint)v.AsList.Length);
                 foreach (var item in v.AsList) WriteValue(item);
                 break;
             default:
                 {
                     var map = v.AsMap;
-                    _out.Write7BitEncodedInt(map.Count);
+                    _out.WriteVarint((uint)map.Count);
                     for (int i = 0; i < map.Count; i++)
                     {
                         WriteText(map.Keys[i]);
@@ -73,12 +73,12 @@ internal sealed class RunWriter : IDisposable
         if (_utf8.Length < text.Length * 3) _utf8 = new byte[text.Length * 3];
         if (Utf8.FromUtf16(text, _utf8, out _, out int written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
         {
-            _out.Write7BitEncodedInt(written << 1);
-            _out.Write(_utf8, 0, written);
+            _out.WriteVarint((uint)(written << 1));
+            _out.WriteBytes(_utf8.AsSpan(0, written));
             return;
         }
-        _out.Write7BitEncodedInt((text.Length << 1) | 1);
-        _out.Write(MemoryMarshal.AsBytes(text.AsSpan()));
+        _out.WriteVarint((uint)((text.Length << 1) | 1));
+        _out.WriteBytes(MemoryMarshal.AsBytes(text.AsSpan()));
     }
 
     public void Dispose() => _out.Dispose();
@@ -87,14 +87,14 @@ internal sealed class RunWriter : IDisposable
 /// <summary>Reads a run row by row; <see cref="Current"/> is valid until the next <see cref="MoveNext"/>.</summary>
 internal sealed class RunReader : IDisposable
 {
-    private readonly BinaryReader _in;
+    private readonly SpillReader _in;
     private readonly List<Schema> _schemas = new();
     private readonly SchemaCache _mapKeys = new();
     private readonly SortKeys _sortKeys;
 
     public RunReader(Stream stream, SortKeys keys)
     {
-        _in = new BinaryReader(new BufferedStream(stream, 1 << 16));
+        _in = new SpillReader(stream);
         _sortKeys = keys;
         Keys = new Value[keys.Count];
     }
@@ -112,19 +112,19 @@ internal sealed class RunReader : IDisposable
     {
         while (true)
         {
-            int tag = _in.BaseStream.ReadByte();
+            int tag = _in.ReadByteOrEnd();
             if (tag < 0) return false;
             if (tag == 1)
             {
-                int width = _in.Read7BitEncodedInt();
+                int width = ReadCount();
                 var names = new string[width];
                 for (int i = 0; i < width; i++) names[i] = ReadText(null);
                 _schemas.Add(Schema.Of(names));
                 continue;
             }
-            Schema = _schemas[_in.Read7BitEncodedInt()];
-            Line = _in.Read7BitEncodedInt64();
-            Position = _in.Read7BitEncodedInt64();
+            Schema = _schemas[ReadCount()];
+            Line = (long)_in.ReadVarint();
+            Position = (long)_in.ReadVarint();
             for (int k = 0; k < Keys.Length; k++) Keys[k] = ReadValue(TextsOf(k));
             SortEntry.TryCreate(_sortKeys, Keys, 0, out _entry);
             if (Cells.Length != Schema.Width) Cells = new Value[Schema.Width];
@@ -146,17 +146,17 @@ internal sealed class RunReader : IDisposable
 
     private string ReadText(Utf8Text? cache)
     {
-        int header = _in.Read7BitEncodedInt();
+        int header = ReadCount();
         int length = header >> 1;
         if ((header & 1) == 1)
         {
             var chars = new char[length];
-            _in.BaseStream.ReadExactly(MemoryMarshal.AsBytes(chars.AsSpan()));
+            _in.ReadExactly(MemoryMarshal.AsBytes(chars.AsSpan()));
             return new string(chars);
         }
         if (_bytes.Length < length) _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
         var utf8 = _bytes.AsSpan(0, length);
-        _in.BaseStream.ReadExactly(utf8);
+        _in.ReadExactly(utf8);
         return (cache is null ? Utf8Text.DecodeStrict(utf8) : cache.Decode(utf8))
             ?? throw new InvalidDataException("corrupt spill run: text is not UTF-8");
     }
@@ -167,21 +167,21 @@ internal sealed class RunReader : IDisposable
         switch (kind)
         {
             case ValueKind.Null: return Value.Null;
-            case ValueKind.Bool: return Value.FromBool(_in.ReadBoolean());
-            case ValueKind.Int: return Value.FromInt(_in.Read7BitEncodedInt64());
+            case ValueKind.Bool: return Value.FromBool(_in.ReadByte() != 0);
+            case ValueKind.Int: return Value.FromInt((long)_in.ReadVarint());
             case ValueKind.Decimal: return Value.FromDecimal(_in.ReadDecimal());
             case ValueKind.Float: return Value.FromFloat(_in.ReadDouble());
             case ValueKind.String: return Value.FromString(ReadText(texts));
             case ValueKind.Timestamp: return Value.FromTimestampTicks(_in.ReadInt64());
             case ValueKind.List:
                 {
-                    var items = new Value[_in.Read7BitEncodedInt()];
+                    var items = new Value[ReadCount()];
                     for (int i = 0; i < items.Length; i++) items[i] = ReadValue();
                     return Value.FromList(items);
                 }
             case ValueKind.Map:
                 {
-                    int count = _in.Read7BitEncodedInt();
+                    int count = ReadCount();
                     var names = new string[count];
                     var values = new Value[count];
                     for (int i = 0; i < count; i++)
@@ -194,6 +194,9 @@ internal sealed class RunReader : IDisposable
             default: throw new InvalidDataException($"corrupt spill run: value tag {(byte)kind}");
         }
     }
+
+    /// <summary>A width, schema id, length or count: never negative, and within an int.</summary>
+    private int ReadCount() => _in.ReadVarint() is var n and <= int.MaxValue ? (int)n : throw new InvalidDataException("corrupt spill run: a count is out of range");
 
     public void Dispose() => _in.Dispose();
 }

@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+
+namespace Ocht.Transforms;
+
+/// <summary>
+/// The primitives of a spill run (BinaryWriter's encodings: 7-bit varints, little-endian numbers, decimal
+/// as four ints) written into one byte array that goes to the stream when full. BinaryWriter over a
+/// BufferedStream made two virtual calls per byte: about 10% of a 10M-row external sort.
+/// </summary>
+internal sealed class SpillWriter(Stream stream) : IDisposable
+{
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _length;
+
+    public void WriteByte(byte b)
+    {
+        if (_length == _buffer.Length) Flush();
+        _buffer[_length++] = b;
+    }
+
+    public void WriteVarint(ulong v)
+    {
+        if (_buffer.Length - _length < 10) Flush();
+        while (v >= 0x80)
+        {
+            _buffer[_length++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        _buffer[_length++] = (byte)v;
+    }
+
+    public void WriteInt64(long v) => BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), v);
+
+    public void WriteDouble(double v) => BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), v);
+
+    public void WriteDecimal(decimal d) => decimal.GetBits(d, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(Reserve(16)));
+
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > _buffer.Length - _length)
+        {
+            Flush();
+            if (bytes.Length > _buffer.Length)
+            {
+                stream.Write(bytes);
+                return;
+            }
+        }
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    private Span<byte> Reserve(int n)
+    {
+        if (_buffer.Length - _length < n) Flush();
+        var span = _buffer.AsSpan(_length, n);
+        _length += n;
+        return span;
+    }
+
+    private void Flush()
+    {
+        stream.Write(_buffer, 0, _length);
+        _length = 0;
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        stream.Dispose();
+    }
+}
+
+/// <summary>Reads what <see cref="SpillWriter"/> wrote, refilling one byte array from the stream.</summary>
+internal sealed class SpillReader(Stream stream) : IDisposable
+{
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _position, _length;
+
+    /// <summary>The next byte, or -1 at the end of the run.</summary>
+    public int ReadByteOrEnd()
+    {
+        if (_position == _length && !Fill()) return -1;
+        return _buffer[_position++];
+    }
+
+    public byte ReadByte() => ReadByteOrEnd() is var b and >= 0 ? (byte)b : throw Truncated();
+
+    public ulong ReadVarint()
+    {
+        ulong v = 0;
+        for (int shift = 0; shift < 70; shift += 7)
+        {
+            byte b = ReadByte();
+            v |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return v;
+        }
+        throw new InvalidDataException("corrupt spill run: a number is too long");
+    }
+
+    public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+    public double ReadDouble() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+    public decimal ReadDecimal() => new(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(Take(16)));
+
+    public void ReadExactly(Span<byte> into)
+    {
+        int available = _length - _position;
+        if (into.Length <= available)
+        {
+            _buffer.AsSpan(_position, into.Length).CopyTo(into);
+            _position += into.Length;
+            return;
+        }
+        _buffer.AsSpan(_position, available).CopyTo(into);
+        _position = _length;
+        stream.ReadExactly(into[available..]);
+    }
+
+    /// <summary>The next <paramref name="n"/> bytes (n ≤ 16), contiguous in the buffer.</summary>
+    private ReadOnlySpan<byte> Take(int n)
+    {
+        if (_length - _position < n)
+        {
+            // Move the tail to the front, then top up.
+            int tail = _length - _position;
+            _buffer.AsSpan(_position, tail).CopyTo(_buffer);
+            _position = 0;
+            _length = tail;
+            while (_length < n)
+            {
+                int read = stream.Read(_buffer, _length, _buffer.Length - _length);
+                if (read == 0) throw Truncated();
+                _length += read;
+            }
+        }
+        var span = _buffer.AsSpan(_position, n);
+        _position += n;
+        return span;
+    }
+
+    private bool Fill()
+    {
+        _position = 0;
+        _length = stream.Read(_buffer, 0, _buffer.Length);
+        return _length > 0;
+    }
+
+    private static InvalidDataException Truncated() => new("corrupt spill run: it ends in the middle of a row");
+
+    public void Dispose() => stream.Dispose();
+}
