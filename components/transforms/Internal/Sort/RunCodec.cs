@@ -14,10 +14,24 @@ internal sealed class RunWriter : IDisposable
 {
     private readonly SpillWriter _out;
     private readonly Dictionary<Schema, int> _schemas = new(ReferenceEqualityComparer.Instance);
+    private Schema? _lastSchema; // rows of one schema follow each other: skip the lookup
+    private int _lastId;
 
     public RunWriter(Stream stream) => _out = new SpillWriter(stream);
 
     public void Write(Schema schema, long line, long position, ReadOnlySpan<Value> keys, ReadOnlySpan<Value> cells)
+    {
+        int id = ReferenceEquals(schema, _lastSchema) ? _lastId : Id(schema);
+        _out.WriteByte(2);
+        _out.WriteVarint((uint)id);
+        _out.WriteVarint((ulong)line);
+        _out.WriteVarint((ulong)position);
+        foreach (var k in keys) WriteValue(k);
+        foreach (var c in cells) WriteValue(c);
+    }
+
+    /// <summary>The schema's number in this run; its names are written before its first row.</summary>
+    private int Id(Schema schema)
     {
         if (!_schemas.TryGetValue(schema, out int id))
         {
@@ -27,12 +41,9 @@ internal sealed class RunWriter : IDisposable
             _out.WriteVarint((uint)schema.Width);
             foreach (var name in schema.Names) WriteText(name);
         }
-        _out.WriteByte(2);
-        _out.WriteVarint((uint)id);
-        _out.WriteVarint((ulong)line);
-        _out.WriteVarint((ulong)position);
-        foreach (var k in keys) WriteValue(k);
-        foreach (var c in cells) WriteValue(c);
+        _lastSchema = schema;
+        _lastId = id;
+        return id;
     }
 
     private void WriteValue(in Value v)
