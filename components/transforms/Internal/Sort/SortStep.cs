@@ -21,67 +21,81 @@ internal static class SortStep
         return s.Define(s.Input, StepTraits.Blocking, $"by {keys}", (d, r) => new Runner(d, keys, r), Needs.Plus(Needs.Of(keys.Exprs)));
     }
 
-    /// <summary>Buffers rows (by reference into their batches) with their keys until the memory budget
-    /// is used, then sorts and spills them as a run; at the end merges the runs (or sorts in memory).</summary>
+    /// <summary>Encodes rows into a <see cref="SortRun"/> as they arrive until the memory budget is used;
+    /// then sorts and spills that run. At the end merges the runs (or sorts in memory when none spilled).</summary>
     private sealed class Runner(StepDefinition definition, SortKeys keys, StepResources resources) : StepRunner(definition)
     {
         private const int MaxFanIn = 64;
-        private const long EntryOverhead = 40;
 
-        private readonly List<Batch> _batches = new();
+        private readonly SpillWriter _scratch = new();
         private readonly List<int> _runs = new();
-        private int[] _batchOf = new int[1024];
-        private int[] _rowOf = new int[1024];
-        private Value[] _keys = new Value[1024 * Math.Max(1, keys.Count)];
-        private SortEntry[] _entries = new SortEntry[1024];
+        private ValueEncoder? _encoder;
+        private SortRun _filling = new(keys);
+        private SortRun? _spare;         // a run a spill has finished with, for reuse
+        private SortRun? _spillingRun;   // the run _spilling writes
+        private Task? _spilling;
         private bool _prefixed = true;
-        private int _count;
-        private long _bytes;
-        private long _position;
+        private long _position;          // input position of the filling run's first row
         private long _sequence;
         private ISpillStore? _spill;
+
+        // Two runs take turns, one filling while the other is sorted and written on another core,
+        // so each may hold half the budget.
+        private long RunBudget => resources.MemoryBudgetBytes / 2;
+
+        private bool CanSpill => resources.Spill is not null && _filling.Count > 0;
 
         public override void Process(Batch input, StepOutput output)
         {
             _sequence = input.Sequence;
-            int batchIndex = _batches.Count;
-            int k = keys.Count, held = 0;
+            _encoder ??= new ValueEncoder(_scratch);
+            int held = 0;
             for (int i = 0; i < input.Count; i++)
             {
-                EnsureCapacity(_count + 1);
+                if (_filling.IsFull)
+                {
+                    // Growing past the budget would hold more than it allows: spill what is held instead.
+                    if (CanSpill && _filling.HeldAfterGrowing > RunBudget) StartSpill();
+                    else _filling.Grow();
+                }
+                var rowKeys = _filling.NextKeys;
                 try
                 {
-                    keys.Evaluate(Row.Of(input, i), _keys.AsSpan(_count * k, k));
+                    keys.Evaluate(Row.Of(input, i), rowKeys);
                 }
                 catch (EvalException e)
                 {
-                    _keys.AsSpan(_count * k, k).Clear();
+                    rowKeys.Clear();
                     output.Reject(Reject(input, i, e.Kind, e.Message));
                     continue;
                 }
-                _batchOf[_count] = batchIndex;
-                _rowOf[_count] = i;
-                _prefixed &= SortEntry.TryCreate(keys, _keys.AsSpan(_count * k, k), _count, out _entries[_count]);
-                _bytes += MemoryEstimate.OfRow(input.Row(i)) + MemoryEstimate.OfRow(_keys.AsSpan(_count * k, k)) + EntryOverhead;
-                _count++;
+                _scratch.Clear();
+                _encoder.WriteValues(rowKeys);
+                _encoder.WriteValues(input.Row(i));
+                _filling.Add(input.Schema, input.LineOf(i), _scratch.Written);
                 held++;
             }
-            _batches.Add(input);
             output.Hold(held);
             if (held > 0) Holding(input);
-            if (_bytes > resources.MemoryBudgetBytes && resources.Spill is not null)
-                SpillRun();
+            // Everything the sort needs of the batch is in the run now.
+            input.Release();
+            if (CanSpill && _filling.HeldBytes > RunBudget) StartSpill();
         }
 
         public override IEnumerable<Batch> Complete(StepOutput output)
         {
+            FinishSpill();
             if (_runs.Count == 0)
             {
                 foreach (var batch in EmitInMemory(output)) yield return batch;
             }
             else
             {
-                if (_count > 0) SpillRun();
+                if (_filling.Count > 0)
+                {
+                    StartSpill();
+                    FinishSpill();
+                }
                 while (_runs.Count > MaxFanIn) MergeIntermediate();
                 foreach (var batch in MergeRuns(output)) yield return batch;
             }
@@ -90,76 +104,81 @@ internal static class SortStep
 
         public override void Dispose()
         {
+            // A spill still writing must stop using the store before it is deleted; its own failure no
+            // longer matters once the run is being torn down.
+            try { _spilling?.Wait(); }
+            catch (AggregateException) { }
             _spill?.Dispose();
             _spill = null;
             base.Dispose();
         }
 
-        /// <summary>Entry indexes in sorted order.</summary>
-        private int[] SortedOrder()
+        /// <summary>Hands the filling run to a spill on another thread (once the previous spill is done) and
+        /// fills the run that spill finished with.</summary>
+        private void StartSpill()
         {
-            var entries = _entries.AsSpan(0, _count);
-            entries.Sort(new SortEntry.Order(keys, _keys, _prefixed));
-            var order = new int[_count];
-            for (int i = 0; i < order.Length; i++) order[i] = entries[i].Index;
-            return order;
+            FinishSpill();
+            _spill ??= resources.Spill!();
+            var (id, stream) = _spill.Create();
+            _runs.Add(id);
+            var run = _filling;
+            run.FirstPosition = _position;
+            _position += run.Count;
+            _prefixed &= run.Prefixed;
+            _filling = _spare ?? new SortRun(keys);
+            _spare = null;
+            _spillingRun = run;
+            _spilling = Task.Run(() => Write(run, stream));
+        }
+
+        /// <summary>Waits for the spill in progress (its failure fails the run) and takes its run back.</summary>
+        private void FinishSpill()
+        {
+            if (_spilling is not { } spilling) return;
+            _spilling = null;
+            spilling.GetAwaiter().GetResult();
+            _spare = _spillingRun;
+            _spillingRun = null;
+        }
+
+        private static void Write(SortRun run, Stream stream)
+        {
+            using (var writer = new RunWriter(stream))
+            {
+                foreach (int row in run.SortedOrder())
+                    writer.Write(run.SchemaOf(row), run.LineOf(row), run.FirstPosition + row, run.Encoded(row));
+            }
+            run.Clear();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
         private IEnumerable<Batch> EmitInMemory(StepOutput output)
         {
-            var order = SortedOrder();
+            var run = _filling;
+            var reader = new SpillReader();
+            var values = new ValueDecoder(reader);
+            var skippedKeys = new Value[keys.Count];
             Batch? current = null;
-            foreach (int e in order)
+            foreach (int row in run.SortedOrder())
             {
-                var source = _batches[_batchOf[e]];
-                if (current is not null && (current.IsFull || !ReferenceEquals(current.Schema, source.Schema)))
+                var schema = run.SchemaOf(row);
+                if (current is not null && (current.IsFull || !ReferenceEquals(current.Schema, schema)))
                 {
                     output.Hold(-current.Count);
                     yield return current;
                     current = null;
                 }
-                current ??= new Batch(source.Schema, resources.BatchSize) { Sequence = _sequence };
-                current.AddRow(source.Row(_rowOf[e]), source.LineOf(_rowOf[e]));
+                current ??= new Batch(schema, resources.BatchSize) { Sequence = _sequence };
+                run.Load(reader, row);
+                values.ReadValues(skippedKeys, 0);
+                values.ReadValues(current.AddRow(run.LineOf(row)), keys.Count);
             }
-            Reset();
+            run.Clear();
             if (current is not null)
             {
                 output.Hold(-current.Count);
                 yield return current;
             }
-        }
-
-        private void SpillRun()
-        {
-            _spill ??= resources.Spill!();
-            var order = SortedOrder();
-            var (id, stream) = _spill.Create();
-            int k = keys.Count;
-            using (var writer = new RunWriter(stream))
-            {
-                foreach (int e in order)
-                {
-                    var source = _batches[_batchOf[e]];
-                    int row = _rowOf[e];
-                    writer.Write(source.Schema, source.LineOf(row), _position + e, _keys.AsSpan(e * k, k), source.Row(row));
-                }
-            }
-            _position += _count;
-            _runs.Add(id);
-            Reset();
-            // The run's batches (about memory_mb of them) are garbage now. Collecting and compacting here lets the
-            // next run refill the same memory instead of growing the heap first: W3 10M with memory_mb 256 peaked
-            // at 376-400 MiB instead of 483-501 MiB, in the same time. Whole-process pauses, but once per run.
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
-
-        private void Reset()
-        {
-            foreach (var b in _batches) b.Release();
-            _batches.Clear();
-            Array.Clear(_keys, 0, _count * keys.Count);
-            _count = 0;
-            _bytes = 0;
         }
 
         private void MergeIntermediate()
@@ -200,7 +219,8 @@ internal static class SortStep
         /// <summary>K-way merge of runs; yields each reader positioned on the next row in order.</summary>
         private IEnumerable<RunReader> Merge(List<int> runIds)
         {
-            var readers = runIds.Select(id => new RunReader(_spill!.Open(id), keys)).ToList();
+            var schemas = new SchemaCache();
+            var readers = runIds.Select(id => new RunReader(_spill!.Open(id), keys, schemas)).ToList();
             try
             {
                 bool prefixed = _prefixed;
@@ -223,16 +243,6 @@ internal static class SortStep
                 foreach (var r in readers) r.Dispose();
                 foreach (var id in runIds) _spill!.Delete(id);
             }
-        }
-
-        private void EnsureCapacity(int needed)
-        {
-            if (needed <= _batchOf.Length) return;
-            int size = Math.Max(needed, _batchOf.Length * 2);
-            Array.Resize(ref _batchOf, size);
-            Array.Resize(ref _rowOf, size);
-            Array.Resize(ref _keys, size * Math.Max(1, keys.Count));
-            Array.Resize(ref _entries, size);
         }
     }
 }
