@@ -149,6 +149,8 @@ internal static class SortStep
                     writer.Write(run.SchemaOf(row), run.LineOf(row), run.FirstPosition + row, run.Encoded(row));
             }
             run.Clear();
+            // The strings of the batches this run came from are garbage by now; collecting once per run keeps
+            // the heap near the budget (W3 10M, memory_mb 256: peak 449-467 MiB with, 476-494 without, same time).
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
@@ -223,19 +225,14 @@ internal static class SortStep
             var readers = runIds.Select(id => new RunReader(_spill!.Open(id), keys, schemas)).ToList();
             try
             {
-                bool prefixed = _prefixed;
-                var queue = new PriorityQueue<RunReader, RunReader>(Comparer<RunReader>.Create((a, b) =>
-                {
-                    int c = prefixed ? SortEntry.ComparePrefixes(a.Entry, b.Entry) : 0;
-                    if (c == 0) c = keys.Compare(a.Keys, b.Keys);
-                    return c != 0 ? c : a.Position.CompareTo(b.Position);
-                }));
+                var queue = new MergeQueue(keys, _prefixed);
                 foreach (var r in readers)
-                    if (r.MoveNext()) queue.Enqueue(r, r);
-                while (queue.TryDequeue(out var next, out _))
+                    if (r.MoveNext()) queue.Add(r);
+                while (queue.Count > 0)
                 {
+                    var next = queue.Top;
                     yield return next;
-                    if (next.MoveNext()) queue.Enqueue(next, next);
+                    queue.TopMoved(next.MoveNext());
                 }
             }
             finally

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Ocht.Transforms;
 
@@ -112,16 +113,39 @@ internal sealed class SpillReader(Stream? stream) : IDisposable
     }
 
     /// <summary>The next byte, or -1 at the end of the run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ReadByteOrEnd()
     {
-        if (_position == _length && !Fill()) return -1;
-        return _buffer[_position++];
+        if (_position < _length) return _buffer[_position++];
+        return Fill() ? _buffer[_position++] : -1;
     }
 
-    public byte ReadByte() => ReadByteOrEnd() is var b and >= 0 ? (byte)b : throw Truncated();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte ReadByte()
+    {
+        if (_position < _length) return _buffer[_position++];
+        return Fill() ? _buffer[_position++] : throw Truncated();
+    }
 
     public ulong ReadVarint()
     {
+        if (_length - _position >= 10)
+        {
+            // The whole number is in the buffer: no refill checks per byte.
+            var bytes = _buffer.AsSpan(_position, 10);
+            ulong fast = 0;
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                byte b = bytes[i];
+                fast |= (ulong)(b & 0x7F) << (7 * i);
+                if (b < 0x80)
+                {
+                    _position += i + 1;
+                    return fast;
+                }
+            }
+            throw new InvalidDataException("corrupt spill run: a number is too long");
+        }
         ulong v = 0;
         for (int shift = 0; shift < 70; shift += 7)
         {
@@ -176,6 +200,7 @@ internal sealed class SpillReader(Stream? stream) : IDisposable
         return span;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool Fill()
     {
         if (stream is null) return false;
