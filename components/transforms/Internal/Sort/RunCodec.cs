@@ -3,9 +3,9 @@ using Ocht.Values;
 namespace Ocht.Transforms;
 
 /// <summary>
-/// The binary form of sorted rows in a spill run: each row carries its schema id, source line,
-/// input position, then its sort keys and cells (<see cref="ValueEncoder"/>). Schemas are written
-/// once per run, before their first row.
+/// The binary form of sorted rows in a spill run: each row carries its input position, schema id and
+/// source line, then its sort keys and cells (<see cref="ValueEncoder"/>). Schemas are written once
+/// per run, before their first row.
 /// </summary>
 internal sealed class RunWriter : IDisposable
 {
@@ -23,25 +23,28 @@ internal sealed class RunWriter : IDisposable
 
     public void Write(Schema schema, long line, long position, ReadOnlySpan<Value> keys, ReadOnlySpan<Value> cells)
     {
-        WriteHeader(schema, line, position);
+        int id = ReferenceEquals(schema, _lastSchema) ? _lastId : Id(schema);
+        _out.WriteByte(2);
+        _out.WriteVarint((ulong)position);
+        _out.WriteVarint((uint)id);
+        _out.WriteVarint((ulong)line);
         _values.WriteValues(keys);
         _values.WriteValues(cells);
     }
 
-    /// <summary>A row whose keys and cells are already encoded (<see cref="RowArena"/>).</summary>
-    public void Write(Schema schema, long line, long position, ReadOnlySpan<byte> keysAndCells)
+    /// <summary>Numbers <paramref name="schemas"/> 0, 1, … in this run, before any row refers to them.</summary>
+    public void Declare(IReadOnlyList<Schema> schemas)
     {
-        WriteHeader(schema, line, position);
-        _out.WriteBytes(keysAndCells);
+        if (_schemas.Count > 0) throw new InvalidOperationException("schemas are declared before the first row");
+        foreach (var schema in schemas) Id(schema);
     }
 
-    private void WriteHeader(Schema schema, long line, long position)
+    /// <summary>A row already encoded (<see cref="SortRun"/>): schema number as declared, line, keys, cells.</summary>
+    public void Write(long position, ReadOnlySpan<byte> row)
     {
-        int id = ReferenceEquals(schema, _lastSchema) ? _lastId : Id(schema);
         _out.WriteByte(2);
-        _out.WriteVarint((uint)id);
-        _out.WriteVarint((ulong)line);
         _out.WriteVarint((ulong)position);
+        _out.WriteBytes(row);
     }
 
     /// <summary>The schema's number in this run; its names are written before its first row.</summary>
@@ -106,9 +109,9 @@ internal sealed class RunReader : IDisposable
                 _schemas.Add(_schemaCache.Get(names));
                 continue;
             }
+            Position = (long)_in.ReadVarint();
             Schema = _schemas[_values.ReadCount()];
             Line = (long)_in.ReadVarint();
-            Position = (long)_in.ReadVarint();
             _values.ReadValues(Keys, 0);
             SortEntry.TryCreate(_sortKeys, Keys, 0, out _entry);
             if (Cells.Length != Schema.Width) Cells = new Value[Schema.Width];

@@ -3,8 +3,10 @@ using Ocht.Values;
 namespace Ocht.Transforms;
 
 /// <summary>
-/// A row to sort: its index (input order, the tie-break that keeps the sort stable) and prefixes of
-/// its first two keys (<see cref="SortPrefix"/>), so most comparisons never look at the values.
+/// A row to sort: its index (input order, the tie-break that keeps the sort stable), prefixes of
+/// its first two keys (<see cref="SortPrefix"/>), so most comparisons never look at the values, and
+/// where its bytes are (<see cref="RowArena"/>), so a spill reads entries in order instead of looking
+/// each row up.
 /// </summary>
 internal struct SortEntry
 {
@@ -12,7 +14,9 @@ internal struct SortEntry
 
     public ulong First;
     public ulong Second;
+    public long Location;
     public int Index;
+    public int Length;
     private byte _flags;
 
     /// <summary>The entry for keys at <paramref name="index"/>; false when its prefixes must not be used

@@ -1,27 +1,36 @@
+using System.Runtime.Intrinsics.X86;
 using Ocht.Values;
 
 namespace Ocht.Transforms;
 
 /// <summary>
-/// The rows of one sort run in memory: each row's keys (for comparisons) and its encoded keys and
-/// cells in a <see cref="RowArena"/> (what a spill writes), with its source line and schema. Filled by
-/// the sort on its own thread; once handed to a spill, read by that spill alone until it is cleared.
+/// The rows of one sort run in memory: each row's keys (for comparisons) and its bytes in a
+/// <see cref="RowArena"/>: schema number and source line, then keys and cells (<see cref="ValueEncoder"/>),
+/// which is also how a spill writes it. Filled by the sort on its own thread; once handed to a spill,
+/// read by that spill alone until it is cleared.
 /// </summary>
-internal sealed class SortRun(SortKeys keys)
+internal sealed class SortRun
 {
     private const int InitialCapacity = 1024;
 
-    // Per row of capacity: its SortEntry, location, length, line, schema and keys.
-    private readonly long _bytesPerRow = 24 + 8 + 4 + 8 + 4 + 24L * keys.Count;
+    private readonly SortKeys _sortKeys;
+    // Per row of capacity: its SortEntry and keys.
+    private readonly long _bytesPerRow;
     private readonly RowArena _arena = new();
+    private readonly SpillWriter _row = new();
+    private readonly ValueEncoder _values;
     private readonly List<Schema> _schemas = new();
-    private long[] _locationOf = new long[InitialCapacity];
-    private int[] _lengthOf = new int[InitialCapacity];
-    private long[] _lineOf = new long[InitialCapacity];
-    private int[] _schemaOf = new int[InitialCapacity];
-    private Value[] _keys = new Value[InitialCapacity * Math.Max(1, keys.Count)];
+    private Value[] _keys;
     private SortEntry[] _entries = new SortEntry[InitialCapacity];
     private long _keyTextBytes; // what the keys reference (text, lists, maps)
+
+    public SortRun(SortKeys keys)
+    {
+        _sortKeys = keys;
+        _bytesPerRow = 40 + 24L * keys.Count;
+        _keys = new Value[InitialCapacity * Math.Max(1, keys.Count)];
+        _values = new ValueEncoder(_row);
+    }
 
     public int Count { get; private set; }
     public bool IsFull => Count == _entries.Length;
@@ -29,6 +38,8 @@ internal sealed class SortRun(SortKeys keys)
     public bool Prefixed { get; private set; } = true;
     /// <summary>The input position of the run's first row (the stable sort's tie-break).</summary>
     public long FirstPosition { get; set; }
+    /// <summary>The schemas of the run's rows, by the number each row starts with.</summary>
+    public IReadOnlyList<Schema> Schemas => _schemas;
 
     /// <summary>What the run holds: the memory budget's measure.</summary>
     public long HeldBytes => HeldWith(_entries.Length);
@@ -36,60 +47,62 @@ internal sealed class SortRun(SortKeys keys)
     /// <summary>What the run would hold after <see cref="Grow"/>.</summary>
     public long HeldAfterGrowing => HeldWith(Grown);
 
-    /// <summary>Room for the next row; its keys go into <see cref="NextKeys"/> before it is added.</summary>
+    /// <summary>Room for more rows.</summary>
     public void Grow()
     {
         int size = Grown;
-        Array.Resize(ref _locationOf, size);
-        Array.Resize(ref _lengthOf, size);
-        Array.Resize(ref _lineOf, size);
-        Array.Resize(ref _schemaOf, size);
-        Array.Resize(ref _keys, size * Math.Max(1, keys.Count));
+        Array.Resize(ref _keys, size * Math.Max(1, _sortKeys.Count));
         Array.Resize(ref _entries, size);
     }
 
     /// <summary>Where the next row's keys are evaluated to (cleared again when the row is rejected).</summary>
-    public Span<Value> NextKeys => _keys.AsSpan(Count * keys.Count, keys.Count);
+    public Span<Value> NextKeys => _keys.AsSpan(Count * _sortKeys.Count, _sortKeys.Count);
 
-    /// <summary>Adds the row whose keys are in <see cref="NextKeys"/> and whose keys and cells <paramref name="encoded"/> holds.</summary>
-    public void Add(Schema schema, long line, ReadOnlySpan<byte> encoded)
+    /// <summary>Adds the row whose keys are in <see cref="NextKeys"/>.</summary>
+    public void Add(Schema schema, long line, ReadOnlySpan<Value> cells)
     {
         var rowKeys = NextKeys;
-        _locationOf[Count] = _arena.Append(encoded);
-        _lengthOf[Count] = encoded.Length;
-        _lineOf[Count] = line;
-        _schemaOf[Count] = SchemaIndex(schema);
-        Prefixed &= SortEntry.TryCreate(keys, rowKeys, Count, out _entries[Count]);
+        _row.Clear();
+        _row.WriteVarint((uint)SchemaIndex(schema));
+        _row.WriteVarint((ulong)line);
+        _values.WriteValues(rowKeys);
+        _values.WriteValues(cells);
+        Prefixed &= SortEntry.TryCreate(_sortKeys, rowKeys, Count, out var entry);
+        entry.Location = _arena.Append(_row.Written);
+        entry.Length = _row.Written.Length;
+        _entries[Count] = entry;
         foreach (var key in rowKeys) _keyTextBytes += MemoryEstimate.Of(key) - 24;
         Count++;
     }
 
-    /// <summary>Row indexes in sorted order: prefixes, then the keys, then input order.</summary>
-    public int[] SortedOrder()
+    /// <summary>Sorts the rows: prefixes, then the keys, then input order.</summary>
+    public ReadOnlySpan<SortEntry> Sort()
     {
         var entries = _entries.AsSpan(0, Count);
-        entries.Sort(new SortEntry.Order(keys, _keys, Prefixed));
-        var order = new int[Count];
-        for (int i = 0; i < order.Length; i++) order[i] = entries[i].Index;
-        return order;
+        entries.Sort(new SortEntry.Order(_sortKeys, _keys, Prefixed));
+        return entries;
     }
 
-    public Schema SchemaOf(int row) => _schemas[_schemaOf[row]];
+    /// <summary>The row's bytes: schema number, line, keys, cells.</summary>
+    public ReadOnlySpan<byte> Bytes(in SortEntry row) => _arena.Page(row.Location).AsSpan(RowArena.Offset(row.Location), row.Length);
 
-    public long LineOf(int row) => _lineOf[row];
+    /// <summary>Asks the CPU to start loading the row's bytes. Rows are visited in sorted order, scattered over
+    /// the arena, and without this a spill spends most of its time waiting for each row in turn.</summary>
+    public unsafe void Prefetch(in SortEntry row)
+    {
+        if (!Sse.IsSupported) return;
+        fixed (byte* bytes = &_arena.Page(row.Location)[RowArena.Offset(row.Location)]) Sse.Prefetch0(bytes);
+    }
 
-    /// <summary>The row's encoded keys and cells.</summary>
-    public ReadOnlySpan<byte> Encoded(int row) => _arena.Page(_locationOf[row]).AsSpan(RowArena.Offset(_locationOf[row]), _lengthOf[row]);
-
-    /// <summary>Points <paramref name="reader"/> at the row's encoded keys and cells.</summary>
-    public void Load(SpillReader reader, int row) => reader.Load(_arena.Page(_locationOf[row]), RowArena.Offset(_locationOf[row]), _lengthOf[row]);
+    /// <summary>Points <paramref name="reader"/> at the row's bytes.</summary>
+    public void Load(SpillReader reader, in SortEntry row) => reader.Load(_arena.Page(row.Location), RowArena.Offset(row.Location), row.Length);
 
     /// <summary>Forgets the rows; the arrays and pages stay for the next run.</summary>
     public void Clear()
     {
         _arena.Clear();
         _schemas.Clear();
-        Array.Clear(_keys, 0, Count * keys.Count);
+        Array.Clear(_keys, 0, Count * _sortKeys.Count);
         Count = 0;
         _keyTextBytes = 0;
         Prefixed = true;

@@ -26,10 +26,9 @@ internal static class SortStep
     private sealed class Runner(StepDefinition definition, SortKeys keys, StepResources resources) : StepRunner(definition)
     {
         private const int MaxFanIn = 64;
+        private const int PrefetchAhead = 16;
 
-        private readonly SpillWriter _scratch = new();
         private readonly List<int> _runs = new();
-        private ValueEncoder? _encoder;
         private SortRun _filling = new(keys);
         private SortRun? _spare;         // a run a spill has finished with, for reuse
         private SortRun? _spillingRun;   // the run _spilling writes
@@ -48,7 +47,6 @@ internal static class SortStep
         public override void Process(Batch input, StepOutput output)
         {
             _sequence = input.Sequence;
-            _encoder ??= new ValueEncoder(_scratch);
             int held = 0;
             for (int i = 0; i < input.Count; i++)
             {
@@ -69,10 +67,7 @@ internal static class SortStep
                     output.Reject(Reject(input, i, e.Kind, e.Message));
                     continue;
                 }
-                _scratch.Clear();
-                _encoder.WriteValues(rowKeys);
-                _encoder.WriteValues(input.Row(i));
-                _filling.Add(input.Schema, input.LineOf(i), _scratch.Written);
+                _filling.Add(input.Schema, input.LineOf(i), input.Row(i));
                 held++;
             }
             output.Hold(held);
@@ -145,8 +140,13 @@ internal static class SortStep
         {
             using (var writer = new RunWriter(stream))
             {
-                foreach (int row in run.SortedOrder())
-                    writer.Write(run.SchemaOf(row), run.LineOf(row), run.FirstPosition + row, run.Encoded(row));
+                writer.Declare(run.Schemas);
+                var sorted = run.Sort();
+                for (int i = 0; i < sorted.Length; i++)
+                {
+                    if (i + PrefetchAhead < sorted.Length) run.Prefetch(sorted[i + PrefetchAhead]);
+                    writer.Write(run.FirstPosition + sorted[i].Index, run.Bytes(sorted[i]));
+                }
             }
             run.Clear();
             // The strings of the batches this run came from are garbage by now; collecting once per run keeps
@@ -161,9 +161,12 @@ internal static class SortStep
             var values = new ValueDecoder(reader);
             var skippedKeys = new Value[keys.Count];
             Batch? current = null;
-            foreach (int row in run.SortedOrder())
+            var sorted = run.Sort().ToArray();
+            foreach (var row in sorted)
             {
-                var schema = run.SchemaOf(row);
+                run.Load(reader, row);
+                var schema = run.Schemas[values.ReadCount()];
+                long line = (long)reader.ReadVarint();
                 if (current is not null && (current.IsFull || !ReferenceEquals(current.Schema, schema)))
                 {
                     output.Hold(-current.Count);
@@ -171,9 +174,8 @@ internal static class SortStep
                     current = null;
                 }
                 current ??= new Batch(schema, resources.BatchSize) { Sequence = _sequence };
-                run.Load(reader, row);
                 values.ReadValues(skippedKeys, 0);
-                values.ReadValues(current.AddRow(run.LineOf(row)), keys.Count);
+                values.ReadValues(current.AddRow(line), keys.Count);
             }
             run.Clear();
             if (current is not null)
