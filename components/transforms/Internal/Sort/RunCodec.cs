@@ -4,21 +4,23 @@ namespace Ocht.Transforms;
 
 /// <summary>
 /// The binary form of sorted rows in a spill run: each row carries its input position, schema id and
-/// source line, then its sort keys and cells (<see cref="ValueEncoder"/>). Schemas are written once
-/// per run, before their first row.
+/// source line, then the sort keys that are not cells (<see cref="KeyCells"/>) and the cells
+/// (<see cref="ValueEncoder"/>). Schemas are written once per run, before their first row.
 /// </summary>
 internal sealed class RunWriter : IDisposable
 {
     private readonly SpillWriter _out;
     private readonly ValueEncoder _values;
+    private readonly KeyCells _keyCells;
     private readonly Dictionary<Schema, int> _schemas = new(ReferenceEqualityComparer.Instance);
     private Schema? _lastSchema; // rows of one schema follow each other: skip the lookup
     private int _lastId;
 
-    public RunWriter(Stream stream)
+    public RunWriter(Stream stream, SortKeys keys)
     {
         _out = new SpillWriter(stream);
         _values = new ValueEncoder(_out);
+        _keyCells = new KeyCells(keys);
     }
 
     public void Write(Schema schema, long line, long position, ReadOnlySpan<Value> keys, ReadOnlySpan<Value> cells)
@@ -28,7 +30,7 @@ internal sealed class RunWriter : IDisposable
         _out.WriteVarint((ulong)position);
         _out.WriteVarint((uint)id);
         _out.WriteVarint((ulong)line);
-        _values.WriteValues(keys);
+        KeyCells.WriteStored(_values, keys, _keyCells.Of(schema));
         _values.WriteValues(cells);
     }
 
@@ -74,6 +76,7 @@ internal sealed class RunReader : IDisposable
     private readonly List<Schema> _schemas = new();
     private readonly SchemaCache _schemaCache;
     private readonly SortKeys _sortKeys;
+    private readonly KeyCells _keyCells;
 
     /// <summary>Readers of one merge share <paramref name="schemas"/>, so rows with the same fields from
     /// different runs have the same <see cref="Schema"/> instance.</summary>
@@ -83,6 +86,7 @@ internal sealed class RunReader : IDisposable
         _schemaCache = schemas;
         _values = new ValueDecoder(_in);
         _sortKeys = keys;
+        _keyCells = new KeyCells(keys);
         Keys = new Value[keys.Count];
     }
 
@@ -112,10 +116,12 @@ internal sealed class RunReader : IDisposable
             Position = (long)_in.ReadVarint();
             Schema = _schemas[_values.ReadCount()];
             Line = (long)_in.ReadVarint();
-            _values.ReadValues(Keys, 0);
-            SortEntry.TryCreate(_sortKeys, Keys, 0, out _entry);
+            var keyCells = _keyCells.Of(Schema);
+            KeyCells.ReadStored(_values, Keys, keyCells);
             if (Cells.Length != Schema.Width) Cells = new Value[Schema.Width];
             _values.ReadValues(Cells, Keys.Length);
+            KeyCells.FillFromCells(Keys, Cells, keyCells);
+            SortEntry.TryCreate(_sortKeys, Keys, 0, out _entry);
             return true;
         }
     }

@@ -12,9 +12,12 @@ internal sealed class SortKeys
     {
         Exprs = exprs;
         Descending = descending;
+        Fields = exprs.Select(e => e.Source is FieldRef { Path.Count: 1 } f ? f.Path[0] : null).ToArray();
     }
 
     public CompiledExpr[] Exprs { get; }
+    /// <summary>For each key that is a top-level field (":country"), its name; null for other expressions.</summary>
+    public string?[] Fields { get; }
     public bool[] Descending { get; }
     public int Count => Exprs.Length;
 

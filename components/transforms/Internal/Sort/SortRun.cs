@@ -5,8 +5,8 @@ namespace Ocht.Transforms;
 
 /// <summary>
 /// The rows of one sort run in memory: each row's keys (for comparisons) and its bytes in a
-/// <see cref="RowArena"/>: schema number and source line, then keys and cells (<see cref="ValueEncoder"/>),
-/// which is also how a spill writes it. Filled by the sort on its own thread; once handed to a spill,
+/// <see cref="RowArena"/>: schema number and source line, then the keys that are not cells (<see cref="KeyCells"/>)
+/// and the cells (<see cref="ValueEncoder"/>), which is also how a spill writes it. Filled by the sort on its own thread; once handed to a spill,
 /// read by that spill alone until it is cleared.
 /// </summary>
 internal sealed class SortRun
@@ -20,6 +20,7 @@ internal sealed class SortRun
     private readonly SpillWriter _row = new();
     private readonly ValueEncoder _values;
     private readonly List<Schema> _schemas = new();
+    private readonly KeyCells _keyCells;
     private Value[] _keys;
     private SortEntry[] _entries = new SortEntry[InitialCapacity];
     private long _keyTextBytes; // what the keys reference (text, lists, maps)
@@ -30,6 +31,7 @@ internal sealed class SortRun
         _bytesPerRow = 40 + 24L * keys.Count;
         _keys = new Value[InitialCapacity * Math.Max(1, keys.Count)];
         _values = new ValueEncoder(_row);
+        _keyCells = new KeyCells(keys);
     }
 
     public int Count { get; private set; }
@@ -65,7 +67,7 @@ internal sealed class SortRun
         _row.Clear();
         _row.WriteVarint((uint)SchemaIndex(schema));
         _row.WriteVarint((ulong)line);
-        _values.WriteValues(rowKeys);
+        KeyCells.WriteStored(_values, rowKeys, _keyCells.Of(schema));
         _values.WriteValues(cells);
         Prefixed &= SortEntry.TryCreate(_sortKeys, rowKeys, Count, out var entry);
         entry.Location = _arena.Append(_row.Written);
@@ -83,7 +85,7 @@ internal sealed class SortRun
         return entries;
     }
 
-    /// <summary>The row's bytes: schema number, line, keys, cells.</summary>
+    /// <summary>The row's bytes: schema number, line, stored keys, cells.</summary>
     public ReadOnlySpan<byte> Bytes(in SortEntry row) => _arena.Page(row.Location).AsSpan(RowArena.Offset(row.Location), row.Length);
 
     /// <summary>Asks the CPU to start loading the row's bytes. Rows are visited in sorted order, scattered over

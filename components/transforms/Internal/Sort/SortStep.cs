@@ -123,7 +123,7 @@ internal static class SortStep
             _filling = _spare ?? new SortRun(keys);
             _spare = null;
             _spillingRun = run;
-            _spilling = Task.Run(() => Write(run, stream));
+            _spilling = Task.Run(() => Write(run, stream, keys));
         }
 
         /// <summary>Waits for the spill in progress (its failure fails the run) and takes its run back.</summary>
@@ -136,9 +136,9 @@ internal static class SortStep
             _spillingRun = null;
         }
 
-        private static void Write(SortRun run, Stream stream)
+        private static void Write(SortRun run, Stream stream, SortKeys keys)
         {
-            using (var writer = new RunWriter(stream))
+            using (var writer = new RunWriter(stream, keys))
             {
                 writer.Declare(run.Schemas);
                 var sorted = run.Sort();
@@ -159,6 +159,7 @@ internal static class SortStep
             var run = _filling;
             var reader = new SpillReader();
             var values = new ValueDecoder(reader);
+            var keyCells = new KeyCells(keys);
             var skippedKeys = new Value[keys.Count];
             Batch? current = null;
             var sorted = run.Sort().ToArray();
@@ -174,7 +175,7 @@ internal static class SortStep
                     current = null;
                 }
                 current ??= new Batch(schema, resources.BatchSize) { Sequence = _sequence };
-                values.ReadValues(skippedKeys, 0);
+                KeyCells.ReadStored(values, skippedKeys, keyCells.Of(schema));
                 values.ReadValues(current.AddRow(line), keys.Count);
             }
             run.Clear();
@@ -190,7 +191,7 @@ internal static class SortStep
             var group = _runs.Take(MaxFanIn).ToList();
             _runs.RemoveRange(0, group.Count);
             var (id, stream) = _spill!.Create();
-            using (var writer = new RunWriter(stream))
+            using (var writer = new RunWriter(stream, keys))
             {
                 foreach (var reader in Merge(group))
                     writer.Write(reader.Schema, reader.Line, reader.Position, reader.Keys, reader.Cells);

@@ -96,6 +96,9 @@ internal sealed class ValueDecoder(SpillReader input)
         for (int i = 0; i < into.Length; i++) into[i] = ReadValue(TextsOf(firstPosition + i));
     }
 
+    /// <summary>A value whose short text is cached with the other values at <paramref name="position"/>.</summary>
+    public Value ReadCached(int position) => ReadValue(TextsOf(position));
+
     public Value ReadValue(Utf8Text? texts = null)
     {
         var kind = (ValueKind)input.ReadByte();
