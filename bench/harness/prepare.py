@@ -32,7 +32,7 @@ class Paths:
 
     @property
     def ocht_dll(self):
-        return self.repo / "artifacts" / "bin" / "ocht-cli" / "release" / "ocht.dll"
+        return self.repo / "artifacts" / "publish" / "ocht-cli" / "ocht.dll"
 
 
 class SetupError(Exception):
@@ -81,8 +81,8 @@ def reference(paths, size, input_csv):
 
 
 def ocht(paths):
-    """Builds the CLI once through ./ocht (Release, only when sources changed); runs then start the
-    dll directly, so the staleness check is not part of the timing."""
+    """Builds the CLI once through ./ocht (Release, precompiled, only when sources changed); runs then
+    start the dll directly, so the staleness check is not part of the timing."""
     say("building ocht (Release) when sources changed ...")
     run_checked([paths.repo / "ocht", "list"], "./ocht list", cwd=paths.repo)
     return paths.ocht_dll
