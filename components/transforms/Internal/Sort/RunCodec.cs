@@ -95,7 +95,7 @@ internal sealed class RunReader : IDisposable
     public long Position { get; private set; }
     public Value[] Keys { get; }
     /// <summary>The prefixes of <see cref="Keys"/>, for the merge's comparisons.</summary>
-    public SortEntry Entry => _entry;
+    public ref readonly SortEntry Entry => ref _entry;
     private SortEntry _entry;
     public Value[] Cells { get; private set; } = [];
 
