@@ -56,18 +56,20 @@ public class SortEncodingTests
         return decoded;
     }
 
-    [Fact]
-    public void Rows_keep_their_bytes_across_pages_and_after_a_clear()
+    [Theory]
+    [InlineData(RowArena.MaxPageSize)]
+    [InlineData(64 << 10)]
+    public void Rows_keep_their_bytes_across_pages_and_after_a_clear(int pageSize)
     {
-        var arena = new RowArena();
+        var arena = new RowArena(pageSize);
         for (int pass = 0; pass < 2; pass++)
         {
             var rows = new List<(long Location, byte[] Bytes)>();
             var random = new Random(pass);
-            // Enough rows to fill several 4 MiB pages, with one row larger than a page among them.
+            // Enough rows to fill several pages, with one row larger than a page among them.
             for (int i = 0; i < 3_000; i++)
             {
-                var bytes = new byte[i == 1_500 ? 5 << 20 : random.Next(1, 9_000)];
+                var bytes = new byte[i == 1_500 ? pageSize + (1 << 20) : random.Next(1, 9_000)];
                 random.NextBytes(bytes);
                 rows.Add((arena.Append(bytes), bytes));
             }

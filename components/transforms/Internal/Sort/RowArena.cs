@@ -6,12 +6,12 @@ namespace Ocht.Transforms;
 /// strings), so more rows fit in memory_mb, and spilling a run copies each row's bytes in sorted order
 /// instead of re-encoding values scattered over the heap. Pages are kept for the next run.
 /// </summary>
-internal sealed class RowArena
+internal sealed class RowArena(int pageSize = RowArena.MaxPageSize)
 {
-    private const int PageSize = 4 << 20;
+    public const int MaxPageSize = 4 << 20;
 
     private readonly List<byte[]> _pages = new();
-    private int _page = -1, _offset = PageSize;
+    private int _page = -1, _offset = int.MaxValue; // no page yet: the first row starts one
 
     /// <summary>Bytes of the pages in use (for the memory budget).</summary>
     public long Bytes { get; private set; }
@@ -19,7 +19,7 @@ internal sealed class RowArena
     /// <summary>Copies a row in; returns where it is (see <see cref="Page"/>, <see cref="Offset"/>).</summary>
     public long Append(ReadOnlySpan<byte> row)
     {
-        if (row.Length > PageSize - _offset) NextPage(row.Length);
+        if (_page < 0 || row.Length > _pages[_page].Length - _offset) NextPage(row.Length);
         row.CopyTo(_pages[_page].AsSpan(_offset));
         long location = ((long)_page << 32) | (uint)_offset;
         _offset += row.Length;
@@ -34,9 +34,9 @@ internal sealed class RowArena
     public void Clear()
     {
         // A row larger than a page had a page of its own: drop those rather than keep them.
-        _pages.RemoveAll(p => p.Length != PageSize);
+        _pages.RemoveAll(p => p.Length != pageSize);
         _page = -1;
-        _offset = PageSize;
+        _offset = int.MaxValue;
         Bytes = 0;
     }
 
@@ -44,8 +44,8 @@ internal sealed class RowArena
     {
         _page++;
         _offset = 0;
-        if (needed > PageSize) _pages.Insert(_page, new byte[needed]);
-        else if (_page == _pages.Count) _pages.Add(new byte[PageSize]);
+        if (needed > pageSize) _pages.Insert(_page, new byte[needed]);
+        else if (_page == _pages.Count) _pages.Add(new byte[pageSize]);
         Bytes += _pages[_page].Length;
     }
 }

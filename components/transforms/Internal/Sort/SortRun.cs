@@ -6,8 +6,10 @@ namespace Ocht.Transforms;
 /// <summary>
 /// The rows of one sort run in memory: each row's keys (for comparisons) and its bytes in a
 /// <see cref="RowArena"/>: schema number and source line, then the keys that are not cells (<see cref="KeyCells"/>)
-/// and the cells (<see cref="ValueEncoder"/>), which is also how a spill writes it. Filled by the sort on its own thread; once handed to a spill,
-/// read by that spill alone until it is cleared.
+/// and the cells (<see cref="ValueEncoder"/>), which is also how a spill writes it. A run may instead hold
+/// its rows in the batches they came in (<see cref="Hold"/>) until <see cref="Encode"/>: a sort that fits in
+/// memory never pays for encoding. Filled by the sort on its own thread; once handed to a spill, read by
+/// that spill alone until it is cleared.
 /// </summary>
 internal sealed class SortRun
 {
@@ -16,18 +18,22 @@ internal sealed class SortRun
     private readonly SortKeys _sortKeys;
     // Per row of capacity: its SortEntry and keys.
     private readonly long _bytesPerRow;
-    private readonly RowArena _arena = new();
+    private readonly RowArena _arena;
     private readonly SpillWriter _row = new();
     private readonly ValueEncoder _values;
     private readonly List<Schema> _schemas = new();
+    private readonly List<Batch> _batches = new();
     private readonly KeyCells _keyCells;
     private Value[] _keys;
     private SortEntry[] _entries = new SortEntry[InitialCapacity];
     private long _keyTextBytes; // what the keys reference (text, lists, maps)
+    private long _batchBytes;   // what the held batches' rows take
 
-    public SortRun(SortKeys keys)
+    /// <summary>A run whose rows go to pages of <paramref name="pageSize"/> bytes (a small share of its budget).</summary>
+    public SortRun(SortKeys keys, int pageSize)
     {
         _sortKeys = keys;
+        _arena = new RowArena(pageSize);
         _bytesPerRow = 40 + 24L * keys.Count;
         _keys = new Value[InitialCapacity * Math.Max(1, keys.Count)];
         _values = new ValueEncoder(_row);
@@ -60,21 +66,72 @@ internal sealed class SortRun
     /// <summary>Where the next row's keys are evaluated to (cleared again when the row is rejected).</summary>
     public Span<Value> NextKeys => _keys.AsSpan(Count * _sortKeys.Count, _sortKeys.Count);
 
-    /// <summary>Adds the row whose keys are in <see cref="NextKeys"/>.</summary>
+    /// <summary>True while rows are held in their batches rather than encoded.</summary>
+    public bool HoldsBatches => _batches.Count > 0;
+
+    /// <summary>Keeps <paramref name="batch"/>: the rows <see cref="AddHeld"/> adds next are read from it until <see cref="Encode"/>.</summary>
+    public void Hold(Batch batch) => _batches.Add(batch);
+
+    /// <summary>Adds row <paramref name="row"/> of the batch last held, whose keys are in <see cref="NextKeys"/>.</summary>
+    public void AddHeld(Batch batch, int row)
+    {
+        var entry = NewEntry();
+        entry.Location = ((long)(_batches.Count - 1) << 32) | (uint)row;
+        entry.Length = -1;
+        _entries[Count++] = entry;
+        _batchBytes += MemoryEstimate.OfRow(batch.Row(row));
+    }
+
+    /// <summary>Adds the row whose keys are in <see cref="NextKeys"/>, encoded.</summary>
     public void Add(Schema schema, long line, ReadOnlySpan<Value> cells)
     {
+        var entry = NewEntry();
+        EncodeInto(ref entry, schema, line, cells);
+        _entries[Count++] = entry;
+    }
+
+    /// <summary>Encodes the rows held in batches (in input order, before any sort) and lets the batches go.</summary>
+    public void Encode()
+    {
+        if (_batches.Count == 0) return;
+        for (int i = 0; i < Count; i++)
+        {
+            ref var entry = ref _entries[i];
+            if (entry.Length >= 0) continue;
+            var batch = _batches[(int)(entry.Location >> 32)];
+            int row = (int)entry.Location;
+            EncodeInto(ref entry, batch.Schema, batch.LineOf(row), batch.Row(row));
+        }
+        ReleaseBatches();
+    }
+
+    /// <summary>The held batch and row of an entry that is not encoded (<see cref="SortEntry.Length"/> &lt; 0).</summary>
+    public (Batch Batch, int Row) HeldRow(in SortEntry entry) => (_batches[(int)(entry.Location >> 32)], (int)entry.Location);
+
+    private SortEntry NewEntry()
+    {
         var rowKeys = NextKeys;
+        Prefixed &= SortEntry.TryCreate(_sortKeys, rowKeys, Count, out var entry);
+        foreach (var key in rowKeys) _keyTextBytes += MemoryEstimate.Of(key) - 24;
+        return entry;
+    }
+
+    private void EncodeInto(ref SortEntry entry, Schema schema, long line, ReadOnlySpan<Value> cells)
+    {
         _row.Clear();
         _row.WriteVarint((uint)SchemaIndex(schema));
         _row.WriteVarint((ulong)line);
-        KeyCells.WriteStored(_values, rowKeys, _keyCells.Of(schema));
+        KeyCells.WriteStored(_values, _keys.AsSpan(entry.Index * _sortKeys.Count, _sortKeys.Count), _keyCells.Of(schema));
         _values.WriteValues(cells);
-        Prefixed &= SortEntry.TryCreate(_sortKeys, rowKeys, Count, out var entry);
         entry.Location = _arena.Append(_row.Written);
         entry.Length = _row.Written.Length;
-        _entries[Count] = entry;
-        foreach (var key in rowKeys) _keyTextBytes += MemoryEstimate.Of(key) - 24;
-        Count++;
+    }
+
+    private void ReleaseBatches()
+    {
+        foreach (var batch in _batches) batch.Release();
+        _batches.Clear();
+        _batchBytes = 0;
     }
 
     /// <summary>Sorts the rows: prefixes, then the keys, then input order.</summary>
@@ -104,6 +161,7 @@ internal sealed class SortRun
     {
         _arena.Clear();
         _schemas.Clear();
+        ReleaseBatches();
         Array.Clear(_keys, 0, Count * _sortKeys.Count);
         Count = 0;
         _keyTextBytes = 0;
@@ -112,7 +170,7 @@ internal sealed class SortRun
 
     private int Grown => _entries.Length + Math.Max(InitialCapacity, _entries.Length / 2);
 
-    private long HeldWith(int capacity) => _arena.Bytes + capacity * _bytesPerRow + _keyTextBytes;
+    private long HeldWith(int capacity) => _arena.Bytes + capacity * _bytesPerRow + _keyTextBytes + _batchBytes;
 
     /// <summary>The schema's number in this run (rows of one schema follow each other).</summary>
     private int SchemaIndex(Schema schema)

@@ -27,13 +27,15 @@ internal static class SortStep
     {
         private const int MaxFanIn = 64;
         private const int PrefetchAhead = 16;
+        private const long LargeRunBytes = 64L << 20;
 
         private readonly List<int> _runs = new();
-        private SortRun _filling = new(keys);
+        private SortRun _filling = new(keys, PageSize(resources));
         private SortRun? _spare;         // a run a spill has finished with, for reuse
         private SortRun? _spillingRun;   // the run _spilling writes
         private Task? _spilling;
         private bool _prefixed = true;
+        private bool _encoding;          // rows are encoded as they arrive (once the first run outgrew its batches)
         private long _position;          // input position of the filling run's first row
         private long _sequence;
         private ISpillStore? _spill;
@@ -42,18 +44,33 @@ internal static class SortStep
         // so each may hold half the budget.
         private long RunBudget => resources.MemoryBudgetBytes / 2;
 
+        // Batches held as they came cost about three times their rows encoded, and the pool and heap they grow
+        // stay grown: only a small sort keeps them (W3 10M, memory_mb 256: peak RSS about 520 MiB when the first
+        // run kept batches up to its whole budget, about 450 with a quarter).
+        private long HeldBatchBudget => RunBudget / 4;
+
         private bool CanSpill => resources.Spill is not null && _filling.Count > 0;
+
+        /// <summary>Arena pages of a thirty-second of a run's budget (64 KiB to 4 MiB), so a small budget still holds many rows.</summary>
+        private static int PageSize(StepResources resources) => resources.Spill is null
+            ? RowArena.MaxPageSize
+            : (int)Math.Clamp(resources.MemoryBudgetBytes / 2 / 32, 64 << 10, RowArena.MaxPageSize);
 
         public override void Process(Batch input, StepOutput output)
         {
             _sequence = input.Sequence;
+            // Until its first run outgrows its budget, the sort keeps the batches themselves: one that fits in
+            // memory never encodes a row.
+            bool holding = !_encoding;
+            if (holding) _filling.Hold(input);
             int held = 0;
             for (int i = 0; i < input.Count; i++)
             {
                 if (_filling.IsFull)
                 {
-                    // Growing past the budget would hold more than it allows: spill what is held instead.
-                    if (CanSpill && _filling.HeldAfterGrowing > RunBudget) StartSpill();
+                    // Growing past the budget would hold more than it allows: spill what is held instead
+                    // (a run holding this very batch is encoded after it instead, below).
+                    if (!holding && CanSpill && _filling.HeldAfterGrowing > RunBudget) StartSpill();
                     else _filling.Grow();
                 }
                 var rowKeys = _filling.NextKeys;
@@ -67,14 +84,21 @@ internal static class SortStep
                     output.Reject(Reject(input, i, e.Kind, e.Message));
                     continue;
                 }
-                _filling.Add(input.Schema, input.LineOf(i), input.Row(i));
+                if (holding) _filling.AddHeld(input, i);
+                else _filling.Add(input.Schema, input.LineOf(i), input.Row(i));
                 held++;
             }
             output.Hold(held);
             if (held > 0) Holding(input);
+            if (holding && CanSpill && _filling.HeldBytes > HeldBatchBudget)
+            {
+                // Encoded, the same rows take about a third of the memory: keep filling the run that way.
+                _filling.Encode();
+                _encoding = true;
+            }
             // Everything the sort needs of the batch is in the run now.
-            input.Release();
-            if (CanSpill && _filling.HeldBytes > RunBudget) StartSpill();
+            else if (!holding) input.Release();
+            if (_encoding && CanSpill && _filling.HeldBytes > RunBudget) StartSpill();
         }
 
         public override IEnumerable<Batch> Complete(StepOutput output)
@@ -120,7 +144,7 @@ internal static class SortStep
             run.FirstPosition = _position;
             _position += run.Count;
             _prefixed &= run.Prefixed;
-            _filling = _spare ?? new SortRun(keys);
+            _filling = _spare ?? new SortRun(keys, PageSize(resources));
             _spare = null;
             _spillingRun = run;
             _spilling = Task.Run(() => Write(run, stream, keys));
@@ -138,6 +162,7 @@ internal static class SortStep
 
         private static void Write(SortRun run, Stream stream, SortKeys keys)
         {
+            run.Encode();
             using (var writer = new RunWriter(stream, keys))
             {
                 writer.Declare(run.Schemas);
@@ -148,10 +173,12 @@ internal static class SortStep
                     writer.Write(run.FirstPosition + sorted[i].Index, run.Bytes(sorted[i]));
                 }
             }
+            long held = run.HeldBytes;
             run.Clear();
-            // The strings of the batches this run came from are garbage by now; collecting once per run keeps
+            // The strings of the batches a large run came from are garbage by now; collecting once per such run keeps
             // the heap near the budget (W3 10M, memory_mb 256: peak 449-467 MiB with, 476-494 without, same time).
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            // Small runs leave too little to be worth a full collection each.
+            if (held >= LargeRunBytes) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
         private IEnumerable<Batch> EmitInMemory(StepOutput output)
@@ -165,9 +192,21 @@ internal static class SortStep
             var sorted = run.Sort().ToArray();
             foreach (var row in sorted)
             {
-                run.Load(reader, row);
-                var schema = run.Schemas[values.ReadCount()];
-                long line = (long)reader.ReadVarint();
+                Schema schema;
+                long line;
+                (Batch Batch, int Row) held = default;
+                if (row.Length < 0)
+                {
+                    held = run.HeldRow(row);
+                    schema = held.Batch.Schema;
+                    line = held.Batch.LineOf(held.Row);
+                }
+                else
+                {
+                    run.Load(reader, row);
+                    schema = run.Schemas[values.ReadCount()];
+                    line = (long)reader.ReadVarint();
+                }
                 if (current is not null && (current.IsFull || !ReferenceEquals(current.Schema, schema)))
                 {
                     output.Hold(-current.Count);
@@ -175,6 +214,11 @@ internal static class SortStep
                     current = null;
                 }
                 current ??= new Batch(schema, resources.BatchSize) { Sequence = _sequence };
+                if (held.Batch is not null)
+                {
+                    current.AddRow(held.Batch.Row(held.Row), line);
+                    continue;
+                }
                 KeyCells.ReadStored(values, skippedKeys, keyCells.Of(schema));
                 values.ReadValues(current.AddRow(line), keys.Count);
             }
