@@ -6,7 +6,7 @@ namespace Ocht.Transforms;
 
 internal static class SortStep
 {
-    public static readonly ComponentSpec Spec = new("step", "sort", "Stable sort. Ascending puts nulls last, descending puts them first; text compares by code point. Past options.memory_mb it sorts runs to temporary files and merges them (external merge sort), so memory stays bounded whatever the input size.",
+    public static readonly ComponentSpec Spec = new("step", "sort", "Stable sort. Ascending puts nulls last, descending puts them first; text compares by code point. Past half of options.memory_mb it writes sorted runs to temporary files and merges them at the end (external merge sort), so memory stays bounded whatever the input size.",
     [
         new OptionSpec("by", OptionType.SortKeys, "keys: an expression, or [\"desc\", expression]") { Required = true },
     ])
@@ -21,8 +21,9 @@ internal static class SortStep
         return s.Define(s.Input, StepTraits.Blocking, $"by {keys}", (d, r) => new Runner(d, keys, r), Needs.Plus(Needs.Of(keys.Exprs)));
     }
 
-    /// <summary>Encodes rows into a <see cref="SortRun"/> as they arrive until the memory budget is used;
-    /// then sorts and spills that run. At the end merges the runs (or sorts in memory when none spilled).</summary>
+    /// <summary>Holds rows in a <see cref="SortRun"/>, first in the batches they came in, then (past an eighth of
+    /// the budget) encoded as they arrive; past half the budget sorts and spills that run on another thread
+    /// while the next fills. At the end merges the runs (or sorts in memory when none spilled).</summary>
     private sealed class Runner(StepDefinition definition, SortKeys keys, StepResources resources) : StepRunner(definition)
     {
         private const int MaxFanIn = 64;
