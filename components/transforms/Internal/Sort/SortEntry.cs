@@ -14,6 +14,8 @@ internal struct SortEntry
 
     public ulong First;
     public ulong Second;
+    /// <summary>Where the encoded row is in the run's arena; while the row is held in its batch
+    /// (<see cref="Length"/> -1), that batch's number and the row in it.</summary>
     public long Location;
     public int Index;
     public int Length;

@@ -66,9 +66,6 @@ internal sealed class SortRun
     /// <summary>Where the next row's keys are evaluated to (cleared again when the row is rejected).</summary>
     public Span<Value> NextKeys => _keys.AsSpan(Count * _sortKeys.Count, _sortKeys.Count);
 
-    /// <summary>True while rows are held in their batches rather than encoded.</summary>
-    public bool HoldsBatches => _batches.Count > 0;
-
     /// <summary>Keeps <paramref name="batch"/>: the rows <see cref="AddHeld"/> adds next are read from it until <see cref="Encode"/>.</summary>
     public void Hold(Batch batch) => _batches.Add(batch);
 
