@@ -101,6 +101,61 @@ public class SortEncodingTests
         Assert.Equal("No space left on device", error.Message);
     }
 
+    /// <summary>A run torn down while a spill is still writing (a failure elsewhere) waits for that spill before the
+    /// store is disposed, so nothing writes into a deleted store.</summary>
+    [Fact]
+    public void Disposing_waits_for_a_spill_in_progress_before_the_store_goes()
+    {
+        var records = Enumerable.Range(0, 40).Select(i => Record.Of(("n", 40 - i), ("s", $"row {i}"))).ToArray();
+        var step = Harness.Compile("""{"op": "sort", "by": [":n"]}""");
+        var store = new SlowDisk();
+        var resources = new StepResources { BatchSize = 10, MemoryBudgetBytes = 2000, Spill = () => store };
+        using (var runner = step.CreateRunner(resources))
+        {
+            var output = new StepOutput();
+            foreach (var batch in Batch.FromRecords(records, 10))
+            {
+                output.Clear();
+                runner.Process(batch, output);
+            }
+            Assert.True(store.Created > 0, "the budget should have made the sort spill");
+        }
+        Assert.True(store.Disposed);
+        Assert.Equal(0, store.WritesAfterDispose);
+        Assert.Equal(store.Created, store.Finished);
+    }
+
+    /// <summary>Spill runs whose writes take a while, recording any write after the store was disposed.</summary>
+    private sealed class SlowDisk : ISpillStore
+    {
+        private int _created, _finished, _writesAfterDispose;
+        public int Created => Volatile.Read(ref _created);
+        public int Finished => Volatile.Read(ref _finished);
+        public int WritesAfterDispose => Volatile.Read(ref _writesAfterDispose);
+        public bool Disposed { get; private set; }
+
+        public (int Id, Stream Stream) Create() => (Interlocked.Increment(ref _created), new Slow(this));
+        public Stream Open(int id) => throw new InvalidOperationException("the test never merges");
+        public void Delete(int id) { }
+        public void Dispose() => Disposed = true;
+
+        private sealed class Slow(SlowDisk disk) : MemoryStream
+        {
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                Thread.Sleep(50);
+                if (disk.Disposed) Interlocked.Increment(ref disk._writesAfterDispose);
+                base.Write(buffer, offset, count);
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) Interlocked.Increment(ref disk._finished);
+                base.Dispose(disposing);
+            }
+        }
+    }
+
     private sealed class FullDisk : ISpillStore
     {
         public (int Id, Stream Stream) Create() => (1, new Refusing());
