@@ -27,6 +27,10 @@ internal sealed class CsvSource : IChunkedSource
     private readonly byte _delimiter;
     private readonly Queue<Batch> _decoded = new();
     private Layout? _layout;
+    // The short-text caches of each decoding thread, kept for the whole read: repeated values (countries,
+    // statuses) come back as the same strings in every chunk instead of fresh ones per chunk, so they are
+    // allocated once and soon old, and whatever keeps them (a sort's keys) does not dirty cards for the GC.
+    private readonly ThreadLocal<Utf8Text[]> _texts = new();
     private byte[] _buffer = [];
     private int _start, _end;
     private bool _eof;
@@ -214,7 +218,7 @@ internal sealed class CsvSource : IChunkedSource
         var layout = _layout!;
         var batches = new List<Batch>();
         var malformed = new List<Rejection>();
-        var texts = new Utf8Text[layout.Columns.Length];
+        var texts = _texts.Value ??= new Utf8Text[layout.Columns.Length];
         var batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = c.Sequence };
         long next = c.Sequence;
         // One vectorised pass over the chunk spares checking each unread text field on its own.
@@ -324,6 +328,7 @@ internal sealed class CsvSource : IChunkedSource
     {
         if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
+        _texts.Dispose();
         return _stream.DisposeAsync();
     }
 
