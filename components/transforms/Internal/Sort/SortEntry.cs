@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Values;
 
 namespace Ocht.Transforms;
@@ -34,6 +35,7 @@ internal struct SortEntry
     }
 
     /// <summary>What the prefixes tell: the order, or 0 when only the full keys can.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ComparePrefixes(in SortEntry a, in SortEntry b)
     {
         if (a.First != b.First) return a.First < b.First ? -1 : 1;
@@ -42,14 +44,21 @@ internal struct SortEntry
     }
 
     /// <summary>Prefixes first, then the full keys, then input order.</summary>
-    public readonly struct Order(SortKeys keys, Value[] allKeys, bool prefixed) : IComparer<SortEntry>
+    public readonly struct Order(SortKeys keys, Value[] allKeys, bool prefixed)
     {
-        public int Compare(SortEntry a, SortEntry b)
+        // The prefixes decide most comparisons: that part is inlined into the sort's loops, the rest is a call.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Compare(in SortEntry a, in SortEntry b)
         {
             int c = prefixed ? ComparePrefixes(a, b) : 0;
-            if (c != 0) return c;
+            return c != 0 ? c : CompareKeys(a, b);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private int CompareKeys(in SortEntry a, in SortEntry b)
+        {
             int k = keys.Count;
-            c = keys.Compare(allKeys.AsSpan(a.Index * k, k), allKeys.AsSpan(b.Index * k, k));
+            int c = keys.Compare(allKeys.AsSpan(a.Index * k, k), allKeys.AsSpan(b.Index * k, k));
             return c != 0 ? c : a.Index.CompareTo(b.Index);
         }
     }

@@ -135,7 +135,7 @@ internal sealed class SortRun
     public ReadOnlySpan<SortEntry> Sort()
     {
         var entries = _entries.AsSpan(0, Count);
-        entries.Sort(new SortEntry.Order(_sortKeys, _keys, Prefixed));
+        EntrySort.Sort(entries, new SortEntry.Order(_sortKeys, _keys, Prefixed));
         return entries;
     }
 
