@@ -61,6 +61,15 @@ internal sealed class SpillWriter(Stream? stream) : IDisposable
         _length += bytes.Length;
     }
 
+    /// <summary>Room for at least <paramref name="n"/> bytes at the end, to fill and then <see cref="Advance"/> over.</summary>
+    public Span<byte> GetSpan(int n)
+    {
+        if (_buffer.Length - _length < n) MakeRoom(n);
+        return _buffer.AsSpan(_length);
+    }
+
+    public void Advance(int n) => _length += n;
+
     private Span<byte> Reserve(int n)
     {
         if (_buffer.Length - _length < n) MakeRoom(n);
@@ -175,6 +184,19 @@ internal sealed class SpillReader(Stream? stream) : IDisposable
         _buffer.AsSpan(_position, available).CopyTo(into);
         _position = _length;
         stream.ReadExactly(into[available..]);
+    }
+
+    /// <summary>The next <paramref name="n"/> bytes when they are already in the buffer (no copy); false leaves the position as it was.</summary>
+    public bool TryTakeBuffered(int n, out ReadOnlySpan<byte> bytes)
+    {
+        if (_length - _position < n)
+        {
+            bytes = default;
+            return false;
+        }
+        bytes = _buffer.AsSpan(_position, n);
+        _position += n;
+        return true;
     }
 
     /// <summary>The next <paramref name="n"/> bytes (n ≤ 16), contiguous in the buffer.</summary>

@@ -11,6 +11,9 @@ namespace Ocht.Transforms;
 /// </summary>
 internal sealed class ValueEncoder(SpillWriter output)
 {
+    // Below this many chars a length takes one byte: codes, names, statuses, written without a transcoder call.
+    private const int ShortText = 64;
+
     private byte[] _utf8 = new byte[256];
 
     public void WriteValues(ReadOnlySpan<Value> values)
@@ -26,7 +29,7 @@ internal sealed class ValueEncoder(SpillWriter output)
             case ValueKind.Null: break;
             case ValueKind.Bool: output.WriteByte(v.AsBool ? (byte)1 : (byte)0); break;
             case ValueKind.Int: output.WriteVarint((ulong)v.AsInt); break;
-            case ValueKind.Decimal: WriteDecimal(v.AsDecimal); break;
+            case ValueKind.Decimal: WriteDecimal(v); break;
             case ValueKind.Float: output.WriteDouble(v.AsFloat); break;
             case ValueKind.String: WriteText(v.AsString); break;
             case ValueKind.Timestamp: output.WriteInt64(v.TimestampTicks); break;
@@ -49,8 +52,16 @@ internal sealed class ValueEncoder(SpillWriter output)
     }
 
     /// <summary>Flags (scale, sign, whether the mantissa fits 64 bits), then the mantissa as a varint or three ints.</summary>
-    private void WriteDecimal(decimal d)
+    private void WriteDecimal(in Value v)
     {
+        // Most decimals are a 63-bit mantissa and a scale already; zero goes the long way, which keeps the sign of -0.00.
+        if (v.TryGetScaled(out long mantissa, out int scale) && mantissa != 0)
+        {
+            output.WriteByte((byte)(scale | (mantissa < 0 ? ValueDecoder.Negative : 0) | ValueDecoder.Small));
+            output.WriteVarint((ulong)Math.Abs(mantissa));
+            return;
+        }
+        var d = v.AsDecimal;
         Span<int> bits = stackalloc int[4];
         decimal.GetBits(d, bits);
         byte flags = (byte)((bits[3] >> 16) & 0x1F);
@@ -65,9 +76,25 @@ internal sealed class ValueEncoder(SpillWriter output)
         output.WriteDecimal(d);
     }
 
+    /// <summary>Short ASCII text straight into the output; false (nothing written) when a char is not ASCII.</summary>
+    private bool TryWriteShortAscii(string text)
+    {
+        var into = output.GetSpan(text.Length + 1);
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c >= 0x80) return false;
+            into[i + 1] = (byte)c;
+        }
+        into[0] = (byte)(text.Length << 1);
+        output.Advance(text.Length + 1);
+        return true;
+    }
+
     /// <summary>Length × 2 (+1 for UTF-16), then the bytes.</summary>
     public void WriteText(string text)
     {
+        if (text.Length < ShortText && TryWriteShortAscii(text)) return;
         if (_utf8.Length < text.Length * 3) _utf8 = new byte[text.Length * 3];
         if (Utf8.FromUtf16(text, _utf8, out _, out int written, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done)
         {
@@ -107,7 +134,7 @@ internal sealed class ValueDecoder(SpillReader input)
             case ValueKind.Null: return Value.Null;
             case ValueKind.Bool: return Value.FromBool(input.ReadByte() != 0);
             case ValueKind.Int: return Value.FromInt((long)input.ReadVarint());
-            case ValueKind.Decimal: return Value.FromDecimal(ReadDecimal());
+            case ValueKind.Decimal: return ReadDecimal();
             case ValueKind.Float: return Value.FromFloat(input.ReadDouble());
             case ValueKind.String: return Value.FromString(ReadText(texts));
             case ValueKind.Timestamp: return Value.FromTimestampTicks(input.ReadInt64());
@@ -133,14 +160,17 @@ internal sealed class ValueDecoder(SpillReader input)
         }
     }
 
-    private decimal ReadDecimal()
+    private Value ReadDecimal()
     {
         byte flags = input.ReadByte();
-        if ((flags & Small) == 0) return input.ReadDecimal();
+        if ((flags & Small) == 0) return Value.FromDecimal(input.ReadDecimal());
         int scale = flags & 0x1F;
         if (scale > 28) throw new InvalidDataException("corrupt spill run: a decimal scale is out of range");
         ulong mantissa = input.ReadVarint();
-        return new decimal((int)mantissa, (int)(mantissa >> 32), 0, (flags & Negative) != 0, (byte)scale);
+        bool negative = (flags & Negative) != 0;
+        // A 63-bit mantissa needs no System.Decimal; zero does, to keep the sign of -0.00.
+        if (mantissa != 0 && mantissa <= long.MaxValue) return Value.FromScaled(negative ? -(long)mantissa : (long)mantissa, scale);
+        return Value.FromDecimal(new decimal((int)mantissa, (int)(mantissa >> 32), 0, negative, (byte)scale));
     }
 
     public string ReadText(Utf8Text? cache)
@@ -153,9 +183,12 @@ internal sealed class ValueDecoder(SpillReader input)
             input.ReadExactly(MemoryMarshal.AsBytes(chars.AsSpan()));
             return new string(chars);
         }
-        if (_bytes.Length < length) _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
-        var utf8 = _bytes.AsSpan(0, length);
-        input.ReadExactly(utf8);
+        if (!input.TryTakeBuffered(length, out var utf8))
+        {
+            if (_bytes.Length < length) _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
+            input.ReadExactly(_bytes.AsSpan(0, length));
+            utf8 = _bytes.AsSpan(0, length);
+        }
         return (cache is null ? Utf8Text.DecodeStrict(utf8) : cache.Decode(utf8))
             ?? throw new InvalidDataException("corrupt spill run: text is not UTF-8");
     }
