@@ -266,9 +266,11 @@ internal sealed class CsvSource : IChunkedSource
         var cells = batch.AddRow(line);
         for (int c = 0; c < width; c++)
         {
-            var text = reader.GetSpan(c);
             int slot = layout.OutputOf[c];
             var type = layout.Types[c];
+            // Text the pipeline never reads needs no look once the whole chunk is known to be UTF-8.
+            if (slot < 0 && type == ColumnType.String && chunkIsUtf8) continue;
+            var text = reader.GetSpan(c);
             if (text.IsEmpty)
             {
                 if (slot >= 0) cells[slot] = type == ColumnType.String && reader.GetRawSpan(c).Length >= 2 ? Value.FromString("") : Value.Null;
@@ -278,7 +280,7 @@ internal sealed class CsvSource : IChunkedSource
             {
                 if (slot < 0)
                 {
-                    if (chunkIsUtf8 || Utf8.IsValid(text)) continue;
+                    if (Utf8.IsValid(text)) continue;
                 }
                 else if ((texts[c] ??= new Utf8Text()).Decode(text) is { } s)
                 {
