@@ -30,6 +30,7 @@ internal sealed class CsvSource : IChunkedSource
     // The short-text caches of each decoding thread, kept for the whole read: repeated values (countries,
     // statuses) come back as the same strings in every chunk instead of fresh ones per chunk, so they are
     // allocated once and soon old, and whatever keeps them (a sort's keys) does not dirty cards for the GC.
+    // Not disposed with the source: a decode still running after an abort may reach for it; its finalizer frees it.
     private readonly ThreadLocal<Utf8Text[]> _texts = new();
     private byte[] _buffer = [];
     private int _start, _end;
@@ -330,7 +331,6 @@ internal sealed class CsvSource : IChunkedSource
     {
         if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
-        _texts.Dispose();
         return _stream.DisposeAsync();
     }
 
