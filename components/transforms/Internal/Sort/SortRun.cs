@@ -25,22 +25,27 @@ internal sealed class SortRun
     private readonly List<Batch> _batches = new();
     private readonly KeyCells _keyCells;
     private Value[] _keys;
-    private SortEntry[] _entries = new SortEntry[InitialCapacity];
+    private SortEntry[] _entries;
     private long _keyTextBytes; // what the keys reference (text, lists, maps)
     private long _batchBytes;   // what the held batches' rows take
 
-    /// <summary>A run whose rows go to pages of <paramref name="pageSize"/> bytes (a small share of its budget).</summary>
-    public SortRun(SortKeys keys, int pageSize)
+    /// <summary>A run whose rows go to pages of <paramref name="pageSize"/> bytes (a small share of its budget),
+    /// with room for <paramref name="capacity"/> rows to start with.</summary>
+    public SortRun(SortKeys keys, int pageSize, int capacity = InitialCapacity)
     {
         _sortKeys = keys;
         _arena = new RowArena(pageSize);
         _bytesPerRow = 40 + 24L * keys.Count;
-        _keys = new Value[InitialCapacity * Math.Max(1, keys.Count)];
+        capacity = Math.Max(InitialCapacity, capacity);
+        _entries = new SortEntry[capacity];
+        _keys = new Value[capacity * Math.Max(1, keys.Count)];
         _values = new ValueEncoder(_row);
         _keyCells = new KeyCells(keys);
     }
 
     public int Count { get; private set; }
+    /// <summary>Rows the run has room for without growing.</summary>
+    public int Capacity => _entries.Length;
     public bool IsFull => Count == _entries.Length;
     /// <summary>False once a row's first key cannot be summarised by a prefix (a float).</summary>
     public bool Prefixed { get; private set; } = true;

@@ -144,7 +144,9 @@ internal static class SortStep
             run.FirstPosition = _position;
             _position += run.Count;
             _prefixed &= run.Prefixed;
-            _filling = _spare ?? new SortRun(keys, PageSize(resources));
+            // The second run starts as large as the first grew, so its arrays are allocated once rather than grown step
+            // by step (each step a large-object allocation, and those bring full collections while the heap is young).
+            _filling = _spare ?? new SortRun(keys, PageSize(resources), run.Capacity);
             _spare = null;
             _spillingRun = run;
             _spilling = Task.Run(() => Write(run, stream, keys));
