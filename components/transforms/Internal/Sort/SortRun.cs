@@ -60,6 +60,18 @@ internal sealed class SortRun
     /// <summary>What the run would hold after <see cref="Grow"/>.</summary>
     public long HeldAfterGrowing => HeldWith(Grown);
 
+    /// <summary>Grows the arrays at once to about as many rows as <paramref name="budget"/> holds at the size the rows
+    /// have so far (nine tenths of it, so the estimate does not overshoot), instead of step by step.</summary>
+    public void ReserveFor(long budget)
+    {
+        if (Count == 0) return;
+        long perRow = (_arena.Bytes + _keyTextBytes + _batchBytes) / Count + _bytesPerRow;
+        long rows = Math.Min(budget / 10 * 9 / perRow, Array.MaxLength / Math.Max(1, _sortKeys.Count));
+        if (rows <= _entries.Length) return;
+        Array.Resize(ref _keys, (int)rows * Math.Max(1, _sortKeys.Count));
+        Array.Resize(ref _entries, (int)rows);
+    }
+
     /// <summary>Room for more rows.</summary>
     public void Grow()
     {

@@ -94,6 +94,7 @@ internal static class SortStep
             {
                 // Encoded, the same rows take about a third of the memory: keep filling the run that way.
                 _filling.Encode();
+                _filling.ReserveFor(RunBudget);
                 _encoding = true;
             }
             // Everything the sort needs of the batch is in the run now.
