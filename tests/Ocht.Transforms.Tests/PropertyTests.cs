@@ -82,6 +82,19 @@ public class PropertyTests
         Assert.Contains(h.Output, r => r["s"].AsString == "\uD800 lone surrogate");
     }
 
+    [Theory]
+    [InlineData(8L << 20)]   // in memory, past an eighth of the budget: rows encoded into room reserved at once
+    [InlineData(1_200_000)]  // spilled: the first run reserves room, the next starts as large as it grew
+    public void A_sort_that_reserves_room_for_its_runs_keeps_every_row_in_order(long memoryBytes)
+    {
+        string[] texts = ["US", "DE", "paid", "é", "", new string('n', 40)];
+        var records = Enumerable.Range(0, 12_000).Select(i => Record.Of(
+            ("t", texts[i % texts.Length]), ("k", (i * 7919L) % 12_007), ("c", i % 3 == 0 ? Value.Null : Value.FromDecimal(i / 100m)))).ToArray();
+        var h = Harness.Run("""{"op": "sort", "by": [":k", ["desc", ":t"]]}""", records, batchSize: 500, memoryBytes: memoryBytes);
+        Assert.True(memoryBytes > 2 << 20 ? h.Spill.Created == 0 : h.Spill.Created > 1, $"{h.Spill.Created} runs");
+        Assert.Equal(records.OrderBy(r => r["k"].AsInt).Select(r => r.ToString()), h.Json);
+    }
+
     /// <summary>The aggregate of §4 computed the obvious way, with LINQ.</summary>
     private static IEnumerable<string> ReferenceAggregate(Record[] records) =>
         records.GroupBy(r => r["k"]).Select(g =>
