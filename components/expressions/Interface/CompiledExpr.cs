@@ -26,6 +26,80 @@ public sealed class CompiledExpr
 
     public Value Eval(Record record) => _root.Eval(Row.Of(record));
 
+    /// <summary>
+    /// Evaluates every row of the batch at once into <paramref name="results"/> (one per row), at a fraction
+    /// of the cost of row by row. False when some row fails (results are then unspecified): the caller
+    /// evaluates row by row, which rejects exactly the failing records, with their reasons.
+    /// </summary>
+    public bool TryEvalAll(Batch batch, Span<Value> results)
+    {
+        int n = batch.Count;
+        if (n == 0) return true;
+        if (!BlockWorthTrying) return false;
+        results = results[..n];
+        var scratch = BlockScratch.Enter(n);
+        try
+        {
+            var column = _root.EvalBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch);
+            for (int i = 0; i < results.Length; i++) results[i] = column[i];
+        }
+        catch (EvalException)
+        {
+            _blockFailures++;
+            return false;
+        }
+        finally
+        {
+            scratch.Exit();
+        }
+        _blockSuccesses++;
+        return true;
+    }
+
+    /// <summary><see cref="IsTrue"/> for every row of the batch at once; false (flags unspecified) when some
+    /// row fails or gives something other than true, false or null: the caller then tests row by row.</summary>
+    public bool TryTestAll(Batch batch, Span<bool> holds)
+    {
+        int n = batch.Count;
+        if (n == 0) return true;
+        if (!BlockWorthTrying) return false;
+        holds = holds[..n];
+        var scratch = BlockScratch.Enter(n);
+        try
+        {
+            var column = _root.EvalBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch);
+            for (int i = 0; i < holds.Length; i++)
+            {
+                ref readonly var v = ref column[i];
+                if (v.Kind == ValueKind.Bool) holds[i] = v.AsBool;
+                else if (v.IsNull) holds[i] = false;
+                else
+                {
+                    _blockFailures++;
+                    return false;
+                }
+            }
+        }
+        catch (EvalException)
+        {
+            _blockFailures++;
+            return false;
+        }
+        finally
+        {
+            scratch.Exit();
+        }
+        _blockSuccesses++;
+        return true;
+    }
+
+    // Counted without synchronisation (a lost update only delays the decision). An expression that fails
+    // on most batches (a guard such as ["and", [">", ":d", 0], ["<", ["/", 1, ":d"], 2]] over data with
+    // zeros) would pay for each block it abandons, so after a few failures it stays row by row unless
+    // blocks mostly succeed.
+    private int _blockSuccesses, _blockFailures;
+    private bool BlockWorthTrying => _blockFailures < 8 || _blockFailures * 8 <= _blockSuccesses;
+
     /// <summary>A predicate holds only when the result is exactly true (null and false do not).</summary>
     public bool IsTrue(in Row row)
     {

@@ -13,7 +13,7 @@ public sealed class Batch
 {
     // Enough arrays per size for every batch in flight between the stages of a parallel run; the
     // shared pool keeps only a few per core, and a miss is a fresh large-object allocation.
-    private static readonly ArrayPool<Value> Cells = ArrayPool<Value>.Create(maxArrayLength: 1 << 24, maxArraysPerBucket: 64);
+    private static readonly ArrayPool<Value> CellPool = ArrayPool<Value>.Create(maxArrayLength: 1 << 24, maxArraysPerBucket: 64);
 
     private Value[] _cells;
     private long[] _lines;
@@ -29,12 +29,12 @@ public sealed class Batch
     /// <summary>A cleared cell array for <paramref name="length"/> cells, from the pool (may be longer).</summary>
     /// <remarks>Pooled arrays are always clear: a batch clears every cell past its rows (compact, truncate,
     /// remove) and the cells it used when it returns them, so neither renting nor adding a row clears.</remarks>
-    public static Value[] RentCells(int length) => Cells.Rent(Math.Max(1, length));
+    public static Value[] RentCells(int length) => CellPool.Rent(Math.Max(1, length));
 
     private void ReturnCells(Value[] cells, int used)
     {
         cells.AsSpan(0, Math.Min(used, cells.Length)).Clear();
-        Cells.Return(cells);
+        CellPool.Return(cells);
     }
 
     /// <summary>The batch is finished (every sink has written it): its cells go back to the pool.
@@ -64,6 +64,9 @@ public sealed class Batch
     public ReadOnlySpan<long> Lines => _lines.AsSpan(0, Count);
 
     public long LineOf(int row) => _lines[row];
+
+    /// <summary>Every row's cells, row after row (<see cref="Width"/> each): for evaluating a whole batch at once.</summary>
+    public ReadOnlySpan<Value> Cells => _cells.AsSpan(0, Count * Schema.Width);
 
     public ReadOnlySpan<Value> Row(int row) => _cells.AsSpan(row * Schema.Width, Schema.Width);
 

@@ -9,6 +9,16 @@ internal abstract class Evaluator
 {
     public abstract Value Eval(in Row row);
 
+    /// <summary>Evaluates every row of the block. Throws <see cref="EvalException"/> when some row fails,
+    /// possibly one the row-by-row form would not reach (lazy forms evaluate every row here); the caller
+    /// then evaluates the block row by row, which decides exactly which records fail and why.</summary>
+    public virtual Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        var results = scratch.Rent();
+        for (int i = 0; i < results.Length; i++) results[i] = Eval(rows.Row(i));
+        return Column.Of(results);
+    }
+
     /// <summary>The field this node reads directly, for messages ("... (field "quantity")").</summary>
     public virtual string? Field => null;
 
@@ -22,10 +32,20 @@ internal struct ArgBuffer
     private Value _element;
 }
 
+/// <summary>The gathered argument columns of one block.</summary>
+[InlineArray(8)]
+internal struct ArgColumns
+{
+    private Value[] _element;
+}
+
 internal sealed class ConstEval(Value value) : Evaluator
 {
+    private readonly Value[] _cell = [value];
+
     public Value Value { get; } = value;
     public override Value Eval(in Row row) => Value;
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch) => new(in _cell[0], 0);
     public override bool IsConstant => true;
 }
 
@@ -41,10 +61,22 @@ internal sealed class FieldEval(string name) : Evaluator
 
     public override Value Eval(in Row row)
     {
+        int slot = SlotIn(row.Schema);
+        return slot >= 0 ? row.Cells[slot] : Value.Null;
+    }
+
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        int slot = SlotIn(rows.Schema);
+        return slot >= 0 ? new Column(in rows.Cells[slot], rows.Width) : Column.Nulls;
+    }
+
+    private int SlotIn(Schema schema)
+    {
         var slot = _slot;
-        if (!ReferenceEquals(slot.Schema, row.Schema))
-            _slot = slot = new Slot(row.Schema, row.Schema.IndexOf(name));
-        return slot.Index >= 0 ? row.Cells[slot.Index] : Value.Null;
+        if (!ReferenceEquals(slot.Schema, schema))
+            _slot = slot = new Slot(schema, schema.IndexOf(name));
+        return slot.Index;
     }
 }
 
@@ -84,5 +116,28 @@ internal sealed class CallEval(FunctionDef function, Evaluator[] args) : Evaluat
         {
             throw e.WithField(field);
         }
+    }
+
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        if (args.Length > 8) return base.EvalBlock(rows, scratch);
+        // Columns are stack-only and cannot be kept side by side, so each argument is gathered into scratch.
+        var columns = new ArgColumns();
+        for (int a = 0; a < args.Length; a++)
+        {
+            var column = args[a].EvalBlock(rows, scratch);
+            var gathered = scratch.RentArray();
+            for (int i = 0; i < rows.Count; i++) gathered[i] = column[i];
+            columns[a] = gathered;
+        }
+        var results = scratch.Rent();
+        var buffer = new ArgBuffer();
+        Span<Value> values = buffer[..args.Length];
+        for (int i = 0; i < results.Length; i++)
+        {
+            for (int a = 0; a < values.Length; a++) values[a] = columns[a][i];
+            results[i] = function.Apply!(values);
+        }
+        return Column.Of(results);
     }
 }

@@ -24,15 +24,33 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
         }
     }
 
-    private bool Holds(int c) => op switch
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
-        "=" => c == 0,
-        "!=" => c != 0,
-        "<" => c < 0,
-        "<=" => c <= 0,
-        ">" => c > 0,
-        _ => c >= 0,
-    };
+        var a = left.EvalBlock(rows, scratch);
+        var b = right.EvalBlock(rows, scratch);
+        var results = scratch.RentForScalars();
+        for (int i = 0; i < results.Length; i++)
+        {
+            ref readonly var x = ref a[i];
+            ref readonly var y = ref b[i];
+            if (x.Kind == y.Kind && x.Kind is ValueKind.Int or ValueKind.String)
+            {
+                // Ordinal equality is code-point equality, and string.Equals stops at the first difference.
+                int c = x.Kind == ValueKind.Int ? x.AsInt.CompareTo(y.AsInt)
+                    : _equality ? (string.Equals(x.AsString, y.AsString) ? 0 : 1)
+                    : ValueOrder.CompareText(x.AsString, y.AsString);
+                results[i] = Value.FromBool(Holds(c));
+            }
+            else results[i] = Comparisons.Apply(op, x, y);
+        }
+        return Column.Of(results);
+    }
+
+    // What the operator says for each sign of the comparison, decided once instead of per row.
+    private readonly bool _less = op is "<" or "<=" or "!=", _equal = op is "=" or "<=" or ">=", _greater = op is ">" or ">=" or "!=";
+    private readonly bool _equality = op is "=" or "!=";
+
+    private bool Holds(int c) => c < 0 ? _less : c == 0 ? _equal : _greater;
 }
 
 /// <summary>Two-operand arithmetic with null propagation and text coercion.</summary>
@@ -50,20 +68,39 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
         {
             if (!a.IsNumber) a = Numbers.Coerce(a, op, 0);
             if (!b.IsNumber) b = Numbers.Coerce(b, op, 1);
-            return op switch
-            {
-                "+" => Numbers.Add(a, b),
-                "-" => Numbers.Subtract(a, b),
-                "*" => Numbers.Multiply(a, b),
-                "/" => Numbers.Divide(a, b),
-                _ => Numbers.Remainder(a, b),
-            };
+            return Apply(a, b);
         }
         catch (EvalException e) when (e.Operand is int i && (i == 0 ? left : right).Field is { } field && e.Field is null)
         {
             throw e.WithField(field);
         }
     }
+
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        var lefts = left.EvalBlock(rows, scratch);
+        var rights = right.EvalBlock(rows, scratch);
+        var results = scratch.RentForScalars();
+        for (int i = 0; i < results.Length; i++)
+        {
+            ref readonly var a = ref lefts[i];
+            ref readonly var b = ref rights[i];
+            if (a.IsNull) results[i] = a;
+            else if (b.IsNull) results[i] = b;
+            else if (a.IsNumber && b.IsNumber) results[i] = Apply(a, b);
+            else results[i] = Apply(Numbers.Coerce(a, op, 0), Numbers.Coerce(b, op, 1));
+        }
+        return Column.Of(results);
+    }
+
+    private Value Apply(in Value a, in Value b) => op switch
+    {
+        "+" => Numbers.Add(a, b),
+        "-" => Numbers.Subtract(a, b),
+        "*" => Numbers.Multiply(a, b),
+        "/" => Numbers.Divide(a, b),
+        _ => Numbers.Remainder(a, b),
+    };
 }
 
 /// <summary>Lazy forms: and, or, if, coalesce evaluate arguments only as far as needed.</summary>
@@ -94,6 +131,18 @@ internal sealed class MatchesEval(Evaluator text, System.Text.RegularExpressions
         try { return Text.Matches(Text.Of(s), regex); }
         catch (EvalException e) when (text.Field is { } field) { throw e.WithField(field); }
     }
+
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        var texts = text.EvalBlock(rows, scratch);
+        var results = scratch.RentForScalars();
+        for (int i = 0; i < results.Length; i++)
+        {
+            ref readonly var s = ref texts[i];
+            results[i] = s.IsNull ? s : Text.Matches(Text.Of(s), regex);
+        }
+        return Column.Of(results);
+    }
 }
 
 /// <summary>["round", x, literal digits].</summary>
@@ -112,6 +161,18 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
             throw e.WithField(field);
         }
     }
+
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        var values = value.EvalBlock(rows, scratch);
+        var results = scratch.RentForScalars();
+        for (int i = 0; i < results.Length; i++)
+        {
+            ref readonly var v = ref values[i];
+            results[i] = v.IsNull ? v : Numbers.Round(v.IsNumber ? v : Numbers.Coerce(v, "round", 0), digits);
+        }
+        return Column.Of(results);
+    }
 }
 
 /// <summary>["coalesce", a, b]: b is evaluated only when a is null.</summary>
@@ -121,6 +182,22 @@ internal sealed class CoalesceEval(Evaluator first, Evaluator second) : Evaluato
     {
         var v = first.Eval(row);
         return v.IsNull ? second.Eval(row) : v;
+    }
+
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        var a = first.EvalBlock(rows, scratch);
+        int firstNull = 0;
+        while (firstNull < rows.Count && !a[firstNull].IsNull) firstNull++;
+        if (firstNull == rows.Count) return a;
+        var b = second.EvalBlock(rows, scratch);
+        var results = scratch.Rent();
+        for (int i = 0; i < results.Length; i++)
+        {
+            ref readonly var v = ref a[i];
+            results[i] = v.IsNull ? b[i] : v;
+        }
+        return Column.Of(results);
     }
 }
 
@@ -136,11 +213,34 @@ internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Eva
         return a.IsNull || b.IsNull ? Value.Null : Value.FromBool(and);
     }
 
+    public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
+    {
+        var lefts = left.EvalBlock(rows, scratch);
+        var rights = right.EvalBlock(rows, scratch);
+        var results = scratch.RentForScalars();
+        for (int i = 0; i < results.Length; i++)
+        {
+            ref readonly var a = ref lefts[i];
+            if (a.Kind == ValueKind.Bool && a.AsBool != and) { results[i] = a; continue; }
+            if (a.Kind != ValueKind.Bool && !a.IsNull) throw NotLogical(left, a, 0);
+            ref readonly var b = ref rights[i];
+            if (b.Kind == ValueKind.Bool && b.AsBool != and) { results[i] = b; continue; }
+            if (b.Kind != ValueKind.Bool && !b.IsNull) throw NotLogical(right, b, 1);
+            results[i] = a.IsNull || b.IsNull ? Value.Null : Value.FromBool(and);
+        }
+        return Column.Of(results);
+    }
+
     private Value Truth(Evaluator arg, in Row row, int operand)
     {
         var v = arg.Eval(row);
         if (v.Kind is ValueKind.Bool or ValueKind.Null) return v;
+        throw NotLogical(arg, v, operand);
+    }
+
+    private EvalException NotLogical(Evaluator arg, in Value v, int operand)
+    {
         var e = EvalException.Type($"\"{(and ? "and" : "or")}\" expects true, false or null, found {Show.Value(v)} ({Show.Kind(v.Kind)})", operand);
-        throw arg.Field is { } field ? e.WithField(field) : e;
+        return arg.Field is { } field ? e.WithField(field) : e;
     }
 }

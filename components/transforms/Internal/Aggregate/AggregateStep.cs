@@ -34,6 +34,7 @@ internal static class AggregateStep
         {
             _sequence = input.Sequence;
             long merged = 0;
+            bool inputsRead = _reader.TryReadAll(input);
             for (int i = 0; i < input.Count; i++)
             {
                 var row = Row.Of(input, i);
@@ -41,7 +42,8 @@ internal static class AggregateStep
                 bool created = false;
                 try
                 {
-                    _reader.ReadInputs(row);
+                    if (inputsRead) _reader.TakeInputs(i);
+                    else _reader.ReadInputs(row);
                     group = _groups.Find(_reader.Key(row), out created);
                     _reader.Prepare(group);
                     GroupReader.Commit(group);
@@ -53,6 +55,7 @@ internal static class AggregateStep
                     output.Reject(Reject(input, i, e.Kind, e.Message));
                 }
             }
+            _reader.ReleaseInputs();
             output.Merge(merged);
             if (merged > 0) Holding(input);
             input.Release();

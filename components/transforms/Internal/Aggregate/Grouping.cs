@@ -156,6 +156,8 @@ internal sealed class GroupReader(Grouping grouping)
     private readonly PerSchema<int[]> _slots = new(schema => grouping.By.Select(schema.IndexOf).ToArray());
     private readonly Value[] _key = new Value[grouping.By.Length];
     private readonly Value[] _inputs = new Value[grouping.Fields.Length];
+    private readonly Value[]?[] _columns = new Value[grouping.Fields.Length][];
+    private int _columnRows;
 
     /// <summary>The row's key over a scratch buffer: detach it to keep it.</summary>
     public KeyTuple Key(in Row row)
@@ -180,6 +182,35 @@ internal sealed class GroupReader(Grouping grouping)
         {
             throw Named(e, a);
         }
+    }
+
+    /// <summary>Evaluates every aggregate's input for the whole batch at once (see <see cref="TakeInputs"/>);
+    /// false when some record fails, which <see cref="ReadInputs"/> then finds row by row.</summary>
+    public bool TryReadAll(Batch batch)
+    {
+        var fields = grouping.Fields;
+        _columnRows = batch.Count;
+        for (int a = 0; a < fields.Length; a++)
+        {
+            if (fields[a].Input is not { } input) continue;
+            var column = _columns[a];
+            if (column is null || column.Length < batch.Count) _columns[a] = column = new Value[Math.Max(batch.Count, batch.Capacity)];
+            if (!input.TryEvalAll(batch, column)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The inputs of one row of the batch <see cref="TryReadAll"/> evaluated.</summary>
+    public void TakeInputs(int row)
+    {
+        for (int a = 0; a < _inputs.Length; a++)
+            _inputs[a] = _columns[a] is { } column ? column[row] : Value.Null;
+    }
+
+    /// <summary>Lets go of the batch's input values (text would otherwise stay reachable until the next batch).</summary>
+    public void ReleaseInputs()
+    {
+        foreach (var column in _columns) column?.AsSpan(0, Math.Min(_columnRows, column.Length)).Clear();
     }
 
     /// <summary>Prepares the inputs read last on <paramref name="group"/>; throws (changing nothing) when an aggregate refuses them.</summary>

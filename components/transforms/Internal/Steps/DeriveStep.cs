@@ -78,6 +78,11 @@ internal static class DeriveStep
                     input.Row(i).CopyTo(cells.AsSpan(i * outWidth, inWidth));
                 input.Reshape(shape.Output, cells);
             }
+            if (!shape.Replaces && TryDeriveAll(input, shape))
+            {
+                output.Emit(input);
+                return;
+            }
             // A rejected record is reported as the step received it, so replaced fields are saved first.
             var saved = shape.Replaces ? new Value[inWidth] : null;
             bool[]? keep = null;
@@ -105,6 +110,30 @@ internal static class DeriveStep
                 ArrayPool<bool>.Shared.Return(keep);
             }
             output.Emit(input);
+        }
+
+        /// <summary>Each field for the whole batch at once, in order (a later field reads the earlier ones'
+        /// cells). False when some record fails: only new fields were written, so the row-by-row pass that
+        /// follows starts from the records as they came.</summary>
+        private bool TryDeriveAll(Batch batch, Shape shape)
+        {
+            int n = batch.Count;
+            var results = ArrayPool<Value>.Shared.Rent(Math.Max(1, n));
+            try
+            {
+                for (int f = 0; f < exprs.Length; f++)
+                {
+                    if (!exprs[f].TryEvalAll(batch, results)) return false;
+                    int slot = shape.Slots[f];
+                    for (int i = 0; i < n; i++) batch.RowForUpdate(i)[slot] = results[i];
+                }
+                return true;
+            }
+            finally
+            {
+                results.AsSpan(0, n).Clear();
+                ArrayPool<Value>.Shared.Return(results);
+            }
         }
 
         private static bool[] KeepAll(int n)

@@ -32,7 +32,13 @@ internal static class FilterStep
             var keep = ArrayPool<bool>.Shared.Rent(Math.Max(1, n));
             long dropped = 0;
             bool changed = false;
-            for (int i = 0; i < n; i++)
+            if (where.TryTestAll(input, keep))
+            {
+                for (int i = 0; i < n; i++)
+                    if (!keep[i]) dropped++;
+                changed = dropped > 0;
+            }
+            else for (int i = 0; i < n; i++)
             {
                 try
                 {

@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Ocht.Values;
+
+namespace Ocht.Expressions;
+
+/// <summary>The rows of a batch as one block: what evaluators work through in bulk.</summary>
+internal readonly ref struct RowBlock(Schema schema, ReadOnlySpan<Value> cells, int count)
+{
+    public Schema Schema { get; } = schema;
+    public ReadOnlySpan<Value> Cells { get; } = cells;
+    public int Count { get; } = count;
+    public int Width => Schema.Width;
+
+    public Row Row(int i) => new(Schema, Cells.Slice(i * Schema.Width, Schema.Width));
+}
+
+/// <summary>
+/// One value per row of a block, read in place: a field is a stride over the batch's cells (no
+/// copy), a constant is one cell with stride 0 (no fill), a computed result is scratch with stride 1.
+/// </summary>
+internal readonly ref struct Column
+{
+    private static readonly Value[] NullCell = [Value.Null];
+
+    private readonly ref readonly Value _first;
+    private readonly int _stride;
+
+    public Column(ref readonly Value first, int stride)
+    {
+        _first = ref first;
+        _stride = stride;
+    }
+
+    public static Column Of(Span<Value> values) => new(ref MemoryMarshal.GetReference(values), 1);
+    public static Column Nulls => new(ref NullCell[0], 0);
+
+    /// <summary>Unchecked: the block's evaluator guarantees i is below the block's row count.</summary>
+    public ref readonly Value this[int i]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref Unsafe.Add(ref Unsafe.AsRef(in _first), (nint)i * _stride);
+    }
+
+    public bool IsConstant => _stride == 0;
+}
+
+/// <summary>
+/// Result columns of one block evaluation, reused per thread: a block costs no allocation once the
+/// thread has evaluated one. Columns that may hold text, lists or maps are cleared on <see cref="Exit"/>,
+/// so none outlives the block it came from; columns of booleans and numbers are simply overwritten.
+/// </summary>
+internal sealed class BlockScratch
+{
+    [ThreadStatic] private static BlockScratch? t_idle;
+
+    private readonly List<Value[]> _columns = [];
+    private readonly List<bool> _holdsReferences = [];
+    private int _rented, _rows;
+
+    /// <summary>The calling thread's scratch (a fresh one if it is already in use further up the stack).</summary>
+    public static BlockScratch Enter(int rows)
+    {
+        var scratch = t_idle ?? new BlockScratch();
+        t_idle = null;
+        scratch._rows = rows;
+        return scratch;
+    }
+
+    /// <summary>A column for one value per row of the block.</summary>
+    public Span<Value> Rent() => RentArray().AsSpan(0, _rows);
+
+    /// <summary>A column only ever given nulls, booleans and numbers (nothing to let go of afterwards).</summary>
+    public Span<Value> RentForScalars() => RentArray(holdsReferences: false).AsSpan(0, _rows);
+
+    /// <summary>A column as an array (at least as long as the block), for keeping several side by side.</summary>
+    public Value[] RentArray(bool holdsReferences = true)
+    {
+        if (_rented == _columns.Count)
+        {
+            _columns.Add(new Value[Math.Max(_rows, 1024)]);
+            _holdsReferences.Add(false);
+        }
+        var column = _columns[_rented];
+        if (column.Length < _rows) _columns[_rented] = column = new Value[_rows];
+        _holdsReferences[_rented] |= holdsReferences;
+        _rented++;
+        return column;
+    }
+
+    public void Exit()
+    {
+        for (int i = 0; i < _rented; i++)
+        {
+            if (!_holdsReferences[i]) continue;
+            _columns[i].AsSpan(0, _rows).Clear();
+            _holdsReferences[i] = false;
+        }
+        _rented = 0;
+        t_idle = this;
+    }
+}

@@ -1,0 +1,99 @@
+using FsCheck.Fluent;
+using Ocht.Document;
+using Ocht.Testkit;
+using Ocht.Values;
+
+namespace Ocht.Expressions.Tests;
+
+/// <summary>
+/// Evaluating a whole batch at once must give what row-by-row evaluation gives, and must give up
+/// (so the caller goes row by row) whenever some row fails.
+/// </summary>
+public class BlockEvaluationTests
+{
+    private static (string Outcome, bool Ok) Run(Func<Value> f)
+    {
+        try { return (ValueJson.ToJson(f()), true); }
+        catch (EvalException e) { return (e.Kind, false); }
+    }
+
+    [Fact]
+    public void A_batch_evaluated_at_once_agrees_with_its_rows_evaluated_one_by_one()
+    {
+        int wholeBatches = 0, givenUp = 0;
+        Properties.Check(Prop.ForAll(Gen.Zip(Generators.Expression(), Generators.Records(max: 40)).ToArbitrary(), t =>
+        {
+            var (json, records) = t;
+            var d = new Diagnostics();
+            var expr = Expressions.Parse(DocParser.Parse(json).Root!, d);
+            var compiled = expr is null ? null : Expressions.Compile(expr, d);
+            if (compiled is null || records.Length == 0) return true;
+            var batch = Batch.FromRecords(records, batchSize: records.Length).Single();
+            var results = new Value[records.Length];
+            var rowByRow = records.Select(r => Run(() => compiled.Eval(r))).ToArray();
+            if (!compiled.TryEvalAll(batch, results))
+            {
+                givenUp++;
+                return true;
+            }
+            wholeBatches++;
+            for (int i = 0; i < records.Length; i++)
+            {
+                if (!rowByRow[i].Ok)
+                    throw new Xunit.Sdk.XunitException($"{json}: the whole batch succeeded but {records[i]} fails alone ({rowByRow[i].Outcome})");
+                if (ValueJson.ToJson(results[i]) != rowByRow[i].Outcome || results[i].Kind != compiled.Eval(records[i]).Kind)
+                    throw new Xunit.Sdk.XunitException($"{json} on {records[i]}: at once {ValueJson.ToJson(results[i])}, alone {rowByRow[i].Outcome}");
+            }
+            return true;
+        }), 1500);
+        // Both outcomes must actually occur, or the property above checks nothing.
+        Assert.True(wholeBatches > 300, $"{wholeBatches} batches evaluated at once");
+        Assert.True(givenUp > 50, $"{givenUp} batches given up");
+    }
+
+    /// <summary>Conditions as filters write them: a comparison or logical form over any expressions.</summary>
+    private static readonly FsCheck.Gen<string> Condition =
+        Gen.Zip(Gen.Elements("=", "!=", "<", "<=", ">", ">=", "and", "or"), Gen.Zip(Generators.Expression(2), Generators.Expression(2)))
+            .Select(t => $"[\"{t.Item1}\", {t.Item2.Item1}, {t.Item2.Item2}]");
+
+    [Fact]
+    public void A_batch_tested_at_once_keeps_the_rows_its_rows_tested_one_by_one_keep()
+    {
+        int wholeBatches = 0;
+        Properties.Check(Prop.ForAll(Gen.Zip(Condition, Generators.Records(max: 40)).ToArbitrary(), t =>
+        {
+            var (json, records) = t;
+            var d = new Diagnostics();
+            var expr = Expressions.Parse(DocParser.Parse(json).Root!, d);
+            var compiled = expr is null ? null : Expressions.Compile(expr, d);
+            if (compiled is null || records.Length == 0) return true;
+            var batch = Batch.FromRecords(records, batchSize: records.Length).Single();
+            var holds = new bool[records.Length];
+            if (!compiled.TryTestAll(batch, holds)) return true;
+            wholeBatches++;
+            for (int i = 0; i < records.Length; i++)
+            {
+                var row = Row.Of(records[i]);
+                if (compiled.IsTrue(row) != holds[i])
+                    throw new Xunit.Sdk.XunitException($"{json} on {records[i]}: at once {holds[i]}, alone {!holds[i]}");
+            }
+            return true;
+        }), 1500);
+        Assert.True(wholeBatches > 100, $"{wholeBatches} batches tested at once");
+    }
+
+    [Fact]
+    public void One_failing_row_makes_the_whole_batch_go_row_by_row()
+    {
+        var compiled = Expressions.Compile("""["/", 10, ":n"]""");
+        var schema = Schema.Of("n");
+        var batch = new Batch(schema, 4);
+        foreach (var n in new[] { 1, 2, 0, 5 }) batch.AddRow([Value.FromInt(n)], 0);
+        Assert.False(compiled.TryEvalAll(batch, new Value[4]));
+        batch.RemoveLastRow();
+        batch.RemoveLastRow();
+        var results = new Value[2];
+        Assert.True(compiled.TryEvalAll(batch, results));
+        Assert.Equal(["10", "5"], results.Select(v => v.ToString()));
+    }
+}
