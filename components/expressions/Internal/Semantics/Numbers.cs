@@ -58,7 +58,7 @@ internal static class Numbers
         return true;
     }
 
-    private static bool TryRescale(long m, int by, out long scaled)
+    internal static bool TryRescale(long m, int by, out long scaled)
     {
         scaled = m;
         if (by == 0) return true;

@@ -50,40 +50,68 @@ internal abstract class Accumulator
     /// <summary>Sum of ints is an int (overflow rejects the record); with decimals, decimal; with floats, float. Nulls are skipped; no values gives null.</summary>
     private sealed class Sum : Accumulator
     {
-        private Value _sum = Value.Null;
-        private Value _pending;
+        private RunningSum _sum = new(intsAsDecimal: false, "sum");
+        private bool _pendingAdds;
         public override void Prepare(in Value v)
         {
-            if (v.IsNull) { _pending = _sum; return; }
-            var n = Ex.ToNumber(v, "sum");
-            _pending = _sum.IsNull ? n : Ex.Add(_sum, n);
+            _pendingAdds = !v.IsNull;
+            if (_pendingAdds) _sum.Prepare(v);
         }
-        public override void Commit() => _sum = _pending;
-        public override Value Result() => _sum;
+        public override void Commit() { if (_pendingAdds) _sum.Commit(); }
+        public override Value Result() => _sum.Value;
     }
 
     /// <summary>Mean of the non-null values: exact decimal for ints and decimals, float when any is a float.</summary>
     private sealed class Average : Accumulator
     {
-        private Value _sum = Value.Null;
+        private RunningSum _sum = new(intsAsDecimal: true, "avg");
         private long _count;
-        private Value _pending;
         private bool _pendingCounts;
         public override void Prepare(in Value v)
         {
             _pendingCounts = !v.IsNull;
-            if (v.IsNull) return;
-            var n = Ex.ToNumber(v, "avg");
-            if (n.Kind == ValueKind.Int) n = Value.FromDecimal(n.AsInt);
-            _pending = _sum.IsNull ? n : Ex.Add(_sum, n);
+            if (_pendingCounts) _sum.Prepare(v);
         }
         public override void Commit()
         {
             if (!_pendingCounts) return;
-            _sum = _pending;
+            _sum.Commit();
             _count++;
         }
-        public override Value Result() => _count == 0 ? Value.Null : Ex.Divide(_sum, Value.FromInt(_count));
+        public override Value Result() => _count == 0 ? Value.Null : Ex.Divide(_sum.Value, Value.FromInt(_count));
+    }
+
+    /// <summary>
+    /// The running sum of sum and avg, two-phase like the accumulators. It stays an <see cref="ExactSum"/>
+    /// (no Value stored per record, so no GC write barrier) while that can add exactly, and becomes a Value
+    /// added by the §3 rules from the first number it cannot.
+    /// </summary>
+    private struct RunningSum(bool intsAsDecimal, string op)
+    {
+        private ExactSum _fast, _pendingFast;
+        private Value _general, _pendingGeneral;
+        private bool _isGeneral, _pendingIsGeneral;
+
+        public readonly Value Value => _isGeneral ? _general : _fast.Value;
+
+        /// <summary>Prepares adding a non-null value; throws (changing nothing) when it is not a number or overflows.</summary>
+        public void Prepare(in Value v)
+        {
+            _pendingIsGeneral = _isGeneral;
+            if (!_isGeneral && _fast.TryAdd(v, intsAsDecimal, out _pendingFast)) return;
+            var n = Ex.ToNumber(v, op);
+            if (intsAsDecimal && n.Kind == ValueKind.Int) n = Value.FromScaled(n.AsInt, 0);
+            var current = Value;
+            _pendingGeneral = current.IsNull ? n : Ex.Add(current, n);
+            _pendingIsGeneral = true;
+        }
+
+        public void Commit()
+        {
+            _fast = _pendingFast;
+            _isGeneral = _pendingIsGeneral;
+            if (_isGeneral) _general = _pendingGeneral;
+        }
     }
 
     /// <summary>min / max of the non-null values in the order of <see cref="ValueOrder"/>.</summary>
@@ -91,14 +119,14 @@ internal abstract class Accumulator
     {
         private Value _best = Value.Null;
         private Value _pending;
-        public override void Prepare(in Value v) => _pending = v;
-        public override void Commit()
+        private bool _pendingWins;
+        // Compared here rather than in Commit, so only a new extreme is copied (a Value store costs a write barrier).
+        public override void Prepare(in Value v)
         {
-            if (_pending.IsNull) return;
-            if (_best.IsNull) { _best = _pending; return; }
-            int c = ValueOrder.Compare(_pending, _best);
-            if (max ? c > 0 : c < 0) _best = _pending;
+            _pendingWins = !v.IsNull && (_best.IsNull || (max ? ValueOrder.Compare(v, _best) > 0 : ValueOrder.Compare(v, _best) < 0));
+            if (_pendingWins) _pending = v;
         }
+        public override void Commit() { if (_pendingWins) _best = _pending; }
         public override Value Result() => _best;
     }
 

@@ -44,7 +44,7 @@ internal static class AggregateStep
                 {
                     if (inputsRead) _reader.TakeInputs(i);
                     else _reader.ReadInputs(row);
-                    group = _groups.Find(_reader.Key(row), out created);
+                    group = _reader.FindGroup(_groups, row, out created);
                     _reader.Prepare(group);
                     GroupReader.Commit(group);
                     merged++;

@@ -111,6 +111,19 @@ internal sealed class GroupTable(Grouping grouping)
 {
     private readonly Dictionary<KeyTuple, Group> _index = new();
     private readonly List<Group> _groups = new();
+    // Most rows find their group here, in a small table of recent keys probed by a cheap hash (text by its
+    // length and three characters), without building a key, hashing all its text or going through the
+    // dictionary. Text from a source's cache is usually the very instance stored, so comparing costs a
+    // reference check. Where few rows hit (keys mostly distinct), the table turns itself off.
+    private RecentKey?[]? _recent = grouping.By.Length > 0 ? new RecentKey?[RecentSlots] : null;
+    private long _hits, _misses;
+    private const int RecentBits = 12, RecentSlots = 1 << RecentBits, WarmUpMisses = 4096;
+
+    private sealed class RecentKey(int width)
+    {
+        public readonly Value[] Key = new Value[width];
+        public Group? Group;
+    }
 
     public IReadOnlyList<Group> InOrder => _groups;
     public int Count => _groups.Count;
@@ -129,6 +142,63 @@ internal sealed class GroupTable(Grouping grouping)
         return group;
     }
 
+    /// <summary>The group whose key is <paramref name="cells"/> at <paramref name="slots"/> (-1: null), created when
+    /// new; <paramref name="scratch"/> holds the key when the dictionary must be asked.</summary>
+    public Group Find(ReadOnlySpan<Value> cells, int[] slots, Value[] scratch, out bool created)
+    {
+        if (_recent is not { } recent) return Find(KeyOf(cells, slots, scratch), out created);
+        int hash = 0;
+        foreach (int slot in slots) hash = hash * -1640531535 + (slot >= 0 ? cells[slot].QuickHash() : 0);
+        // Two ways per set: a key that collides with another keeps its own place.
+        int set = (int)(((uint)hash * 0x9E3779B1u) >> (32 - RecentBits)) & ~1;
+        for (int way = set; way < set + 2; way++)
+            if (recent[way] is { Group: { } hit } known && Same(known.Key, cells, slots))
+            {
+                _hits++;
+                created = false;
+                return hit;
+            }
+        // Past the misses that fill it, the cache stays while at least four in five lookups hit.
+        if (++_misses > WarmUpMisses && _misses * 4 > _hits)
+        {
+            _recent = null;
+            return Find(KeyOf(cells, slots, scratch), out created);
+        }
+        var key = KeyOf(cells, slots, scratch);
+        var group = Find(key, out created);
+        var replaced = recent[set + (int)(_misses & 1)] ??= new RecentKey(slots.Length);
+        key.Values.CopyTo(replaced.Key);
+        replaced.Group = group;
+        return group;
+    }
+
+    private static bool Same(Value[] known, ReadOnlySpan<Value> cells, int[] slots)
+    {
+        for (int k = 0; k < known.Length; k++)
+        {
+            ref readonly var cell = ref slots[k] >= 0 ? ref cells[slots[k]] : ref Value.Null;
+            if (!known[k].SameAs(cell) && !ValueOrder.KeyEquals(known[k], cell)) return false;
+        }
+        return true;
+    }
+
+    private static KeyTuple KeyOf(ReadOnlySpan<Value> cells, int[] slots, Value[] scratch)
+    {
+        for (int k = 0; k < slots.Length; k++) scratch[k] = slots[k] >= 0 ? cells[slots[k]] : Value.Null;
+        return new KeyTuple(scratch);
+    }
+
+    private void ForgetRecent()
+    {
+        if (_recent is null) return;
+        foreach (var known in _recent)
+            if (known is not null)
+            {
+                known.Group = null;
+                Array.Clear(known.Key);
+            }
+    }
+
     /// <summary>Adds an empty group (aggregate without "by" over no records).</summary>
     public void AddEmpty() => Find(new KeyTuple([]), out _);
 
@@ -138,12 +208,14 @@ internal sealed class GroupTable(Grouping grouping)
     {
         _index.Remove(new KeyTuple(group.Key));
         _groups.RemoveAt(_groups.Count - 1);
+        ForgetRecent();
     }
 
     public void Clear()
     {
         _index.Clear();
         _groups.Clear();
+        ForgetRecent();
     }
 }
 
@@ -157,7 +229,7 @@ internal sealed class GroupReader(Grouping grouping)
     private readonly Value[] _key = new Value[grouping.By.Length];
     private readonly Value[] _inputs = new Value[grouping.Fields.Length];
     private readonly Value[]?[] _columns = new Value[grouping.Fields.Length][];
-    private int _columnRows;
+    private int _columnRows, _row = -1;
 
     /// <summary>The row's key over a scratch buffer: detach it to keep it.</summary>
     public KeyTuple Key(in Row row)
@@ -168,11 +240,16 @@ internal sealed class GroupReader(Grouping grouping)
         return new KeyTuple(_key);
     }
 
+    /// <summary>The row's group in <paramref name="groups"/>, created when new.</summary>
+    public Group FindGroup(GroupTable groups, in Row row, out bool created) =>
+        groups.Find(row.Cells, _slots.For(row.Schema), _key, out created);
+
     /// <summary>Evaluates every aggregate's input; throws <see cref="EvalException"/> naming the aggregate.</summary>
     public void ReadInputs(in Row row)
     {
         var fields = grouping.Fields;
         int a = 0;
+        _row = -1;
         try
         {
             for (; a < fields.Length; a++)
@@ -200,17 +277,14 @@ internal sealed class GroupReader(Grouping grouping)
         return true;
     }
 
-    /// <summary>The inputs of one row of the batch <see cref="TryReadAll"/> evaluated.</summary>
-    public void TakeInputs(int row)
-    {
-        for (int a = 0; a < _inputs.Length; a++)
-            _inputs[a] = _columns[a] is { } column ? column[row] : Value.Null;
-    }
+    /// <summary>Takes the inputs of one row of the batch <see cref="TryReadAll"/> evaluated (read in place).</summary>
+    public void TakeInputs(int row) => _row = row;
 
     /// <summary>Lets go of the batch's input values (text would otherwise stay reachable until the next batch).</summary>
     public void ReleaseInputs()
     {
         foreach (var column in _columns) column?.AsSpan(0, Math.Min(_columnRows, column.Length)).Clear();
+        _row = -1;
     }
 
     /// <summary>Prepares the inputs read last on <paramref name="group"/>; throws (changing nothing) when an aggregate refuses them.</summary>
@@ -221,7 +295,10 @@ internal sealed class GroupReader(Grouping grouping)
         try
         {
             for (; a < accumulators.Length; a++)
-                accumulators[a].Prepare(_inputs[a]);
+            {
+                var column = _row >= 0 ? _columns[a] : null;
+                accumulators[a].Prepare(in column is null ? ref _inputs[a] : ref column[_row]);
+            }
         }
         catch (EvalException e)
         {
