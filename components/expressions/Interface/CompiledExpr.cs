@@ -56,8 +56,9 @@ public sealed class CompiledExpr
         return true;
     }
 
-    /// <summary><see cref="IsTrue"/> for every row of the batch at once; false (flags unspecified) when some
-    /// row fails or gives something other than true, false or null: the caller then tests row by row.</summary>
+    /// <summary><see cref="IsTrue"/> for every row of the batch at once (comparisons and and/or straight to flags,
+    /// with no values in between); false (flags unspecified) when some row fails or gives something other than
+    /// true, false or null: the caller then tests row by row.</summary>
     public bool TryTestAll(Batch batch, Span<bool> holds)
     {
         int n = batch.Count;
@@ -67,18 +68,7 @@ public sealed class CompiledExpr
         var scratch = BlockScratch.Enter(n);
         try
         {
-            var column = _root.EvalBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch);
-            for (int i = 0; i < holds.Length; i++)
-            {
-                ref readonly var v = ref column[i];
-                if (v.Kind == ValueKind.Bool) holds[i] = v.AsBool;
-                else if (v.IsNull) holds[i] = false;
-                else
-                {
-                    _blockFailures++;
-                    return false;
-                }
-            }
+            _root.TruthBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch, holds);
         }
         catch (EvalException)
         {

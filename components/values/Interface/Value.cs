@@ -57,6 +57,7 @@ public readonly struct Value : IEquatable<Value>
     public static Value FromInt(long i) => new(ValueKind.Int, i);
     public static Value FromDecimal(decimal d) => new(d);
     /// <summary>An exact decimal mantissa × 10^-scale without going through System.Decimal (scale 0..28).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static Value FromScaled(long mantissa, int scale)
     {
         if ((uint)scale > 28 || mantissa == long.MinValue) return FromDecimal(new decimal(mantissa) / Pow10Decimal(scale));
@@ -65,6 +66,7 @@ public readonly struct Value : IEquatable<Value>
 
     /// <summary>An int, or a decimal whose mantissa fits 63 bits, as mantissa and scale: the fast path of
     /// exact arithmetic (results equal System.Decimal's, scale included).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryGetScaled(out long mantissa, out int scale)
     {
         if (_kind == ValueKind.Int) { mantissa = _bits; scale = 0; return true; }

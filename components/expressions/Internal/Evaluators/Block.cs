@@ -55,6 +55,8 @@ internal sealed class BlockScratch
     [ThreadStatic] private static BlockScratch? t_idle;
 
     private readonly List<Value[]> _columns = [];
+    private readonly List<bool[]> _flags = [];
+    private int _flagsRented;
     private readonly List<bool> _holdsReferences = [];
     private int _rented, _rows;
 
@@ -88,8 +90,19 @@ internal sealed class BlockScratch
         return column;
     }
 
+    /// <summary>One flag per row of the block (for conditions).</summary>
+    public Span<bool> RentFlags()
+    {
+        if (_flagsRented == _flags.Count) _flags.Add(new bool[Math.Max(_rows, 1024)]);
+        var flags = _flags[_flagsRented];
+        if (flags.Length < _rows) _flags[_flagsRented] = flags = new bool[_rows];
+        _flagsRented++;
+        return flags.AsSpan(0, _rows);
+    }
+
     public void Exit()
     {
+        _flagsRented = 0;
         for (int i = 0; i < _rented; i++)
         {
             if (!_holdsReferences[i]) continue;

@@ -19,6 +19,20 @@ internal abstract class Evaluator
         return Column.Of(results);
     }
 
+    /// <summary>For conditions: whether each row of the block gives exactly true. Throws as <see cref="EvalBlock"/>
+    /// does, and also when some row gives something other than true, false or null.</summary>
+    public virtual void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
+    {
+        var column = EvalBlock(rows, scratch);
+        for (int i = 0; i < truth.Length; i++)
+        {
+            ref readonly var v = ref column[i];
+            if (v.Kind == ValueKind.Bool) truth[i] = v.AsBool;
+            else if (v.IsNull) truth[i] = false;
+            else throw EvalException.Type($"a condition must be true, false or null, not {Show.Kind(v.Kind)}");
+        }
+    }
+
     /// <summary>The field this node reads directly, for messages ("... (field "quantity")").</summary>
     public virtual string? Field => null;
 

@@ -46,6 +46,30 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
         return Column.Of(results);
     }
 
+    /// <summary>Straight to flags: a condition's comparisons produce no values at all.</summary>
+    public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
+    {
+        var a = left.EvalBlock(rows, scratch);
+        var b = right.EvalBlock(rows, scratch);
+        for (int i = 0; i < truth.Length; i++)
+        {
+            ref readonly var x = ref a[i];
+            ref readonly var y = ref b[i];
+            if (x.Kind == y.Kind && x.Kind is ValueKind.Int or ValueKind.String)
+            {
+                int c = x.Kind == ValueKind.Int ? x.AsInt.CompareTo(y.AsInt)
+                    : _equality ? (string.Equals(x.AsString, y.AsString) ? 0 : 1)
+                    : ValueOrder.CompareText(x.AsString, y.AsString);
+                truth[i] = Holds(c);
+            }
+            else
+            {
+                var v = Comparisons.Apply(op, x, y);
+                truth[i] = v.Kind == ValueKind.Bool && v.AsBool;
+            }
+        }
+    }
+
     // What the operator says for each sign of the comparison, decided once instead of per row.
     private readonly bool _less = op is "<" or "<=" or "!=", _equal = op is "=" or "<=" or ">=", _greater = op is ">" or ">=" or "!=";
     private readonly bool _equality = op is "=" or "!=";
@@ -81,17 +105,41 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
         var lefts = left.EvalBlock(rows, scratch);
         var rights = right.EvalBlock(rows, scratch);
         var results = scratch.RentForScalars();
+        // The operator is chosen once per block; each loop calls its operation directly.
+        switch (op)
+        {
+            case "+": Loop<AddOp>(lefts, rights, results); break;
+            case "-": Loop<SubtractOp>(lefts, rights, results); break;
+            case "*": Loop<MultiplyOp>(lefts, rights, results); break;
+            case "/": Loop<DivideOp>(lefts, rights, results); break;
+            default: Loop<RemainderOp>(lefts, rights, results); break;
+        }
+        return Column.Of(results);
+    }
+
+    private void Loop<TOp>(Column lefts, Column rights, Span<Value> results) where TOp : struct, INumberOp
+    {
         for (int i = 0; i < results.Length; i++)
         {
             ref readonly var a = ref lefts[i];
             ref readonly var b = ref rights[i];
             if (a.IsNull) results[i] = a;
             else if (b.IsNull) results[i] = b;
-            else if (a.IsNumber && b.IsNumber) results[i] = Apply(a, b);
-            else results[i] = Apply(Numbers.Coerce(a, op, 0), Numbers.Coerce(b, op, 1));
+            else if (a.IsNumber && b.IsNumber) results[i] = TOp.Apply(a, b);
+            else results[i] = TOp.Apply(Numbers.Coerce(a, op, 0), Numbers.Coerce(b, op, 1));
         }
-        return Column.Of(results);
     }
+
+    private interface INumberOp
+    {
+        static abstract Value Apply(in Value a, in Value b);
+    }
+
+    private readonly struct AddOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Add(a, b); }
+    private readonly struct SubtractOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Subtract(a, b); }
+    private readonly struct MultiplyOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Multiply(a, b); }
+    private readonly struct DivideOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Divide(a, b); }
+    private readonly struct RemainderOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Remainder(a, b); }
 
     private Value Apply(in Value a, in Value b) => op switch
     {
@@ -236,6 +284,16 @@ internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Eva
         var v = arg.Eval(row);
         if (v.Kind is ValueKind.Bool or ValueKind.Null) return v;
         throw NotLogical(arg, v, operand);
+    }
+
+    /// <summary>Exactly true: for "and" when both sides are, for "or" when either is (null or true is true).</summary>
+    public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
+    {
+        left.TruthBlock(rows, scratch, truth);
+        var rights = scratch.RentFlags();
+        right.TruthBlock(rows, scratch, rights);
+        if (and) for (int i = 0; i < truth.Length; i++) truth[i] &= rights[i];
+        else for (int i = 0; i < truth.Length; i++) truth[i] |= rights[i];
     }
 
     private EvalException NotLogical(Evaluator arg, in Value v, int operand)

@@ -35,6 +35,7 @@ internal static class Numbers
 
     /// <summary>Exact a ± b on scaled mantissas (the scale of the result is the larger one, as System.Decimal's);
     /// false when a mantissa or the result does not fit 63 bits.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool TryScaledAdd(in Value a, in Value b, bool subtract, out Value result)
     {
         result = default;
@@ -48,6 +49,7 @@ internal static class Numbers
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool TryScaledMultiply(in Value a, in Value b, out Value result)
     {
         result = default;
@@ -58,6 +60,7 @@ internal static class Numbers
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static bool TryRescale(long m, int by, out long scaled)
     {
         scaled = m;
