@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Ocht.Values;
@@ -16,30 +17,78 @@ public sealed class Utf8Text
     private const int Slots = 512;
     private const int MaxCachedLength = 32;
     private const int Probation = 2048;
+    /// <summary>Text up to this long is kept as two words: found by comparing them, not the bytes.</summary>
+    private const int WordLength = 16;
 
-    private readonly byte[]?[] _bytes = new byte[Slots][];
-    private readonly string?[] _strings = new string[Slots];
+    private readonly Entry[] _entries = new Entry[Slots];
     private int _lookups, _hits;
     private bool _enabled = true;
+
+    /// <summary>A cached text: short text as its length and two words that hold all its bytes, longer text as bytes.</summary>
+    private struct Entry
+    {
+        public ulong Low, High;
+        public int Length;
+        public byte[]? Bytes;
+        public string? Text;
+    }
 
     /// <summary>The text, or null when the bytes are not valid UTF-8.</summary>
     public string? Decode(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty) return "";
         if (!_enabled || utf8.Length > MaxCachedLength) return DecodeStrict(utf8);
-        int slot = HashOf(utf8) & (Slots - 1);
-        if (_bytes[slot] is { } cached && utf8.SequenceEqual(cached))
+        ulong low = 0, high = 0;
+        int slot;
+        if (utf8.Length <= WordLength)
         {
-            _hits++;
-            _lookups++;
-            return _strings[slot];
+            Words(utf8, out low, out high);
+            slot = Fold((low * Mix ^ high ^ (ulong)utf8.Length) * Mix) & (Slots - 1);
+            ref var entry = ref _entries[slot];
+            if (entry.Length == utf8.Length && entry.Low == low && entry.High == high && entry.Bytes is null && entry.Text is { } text)
+                return Hit(text);
+        }
+        else
+        {
+            slot = HashOf(utf8) & (Slots - 1);
+            ref var entry = ref _entries[slot];
+            if (entry.Bytes is { } cached && utf8.SequenceEqual(cached))
+                return Hit(entry.Text!);
         }
         string? s = DecodeStrict(utf8);
         if (s is null) return null;
-        _bytes[slot] = utf8.ToArray();
-        _strings[slot] = s;
+        _entries[slot] = new Entry { Low = low, High = high, Length = utf8.Length, Bytes = utf8.Length <= WordLength ? null : utf8.ToArray(), Text = s };
         if (++_lookups == Probation && _hits < Probation / 2) _enabled = false;
         return s;
+    }
+
+    private string Hit(string text)
+    {
+        _hits++;
+        _lookups++;
+        return text;
+    }
+
+    /// <summary>Two words that, with the length, hold every byte of text up to 16 bytes long (reads may
+    /// overlap, so they cover the text without reading past it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Words(ReadOnlySpan<byte> s, out ulong low, out ulong high)
+    {
+        if (s.Length >= 8)
+        {
+            low = BinaryPrimitives.ReadUInt64LittleEndian(s);
+            high = BinaryPrimitives.ReadUInt64LittleEndian(s[^8..]);
+        }
+        else if (s.Length >= 4)
+        {
+            low = BinaryPrimitives.ReadUInt32LittleEndian(s) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(s[^4..]) << 32);
+            high = 0;
+        }
+        else
+        {
+            low = s[0] | ((ulong)s[s.Length >> 1] << 8) | ((ulong)s[^1] << 16);
+            high = 0;
+        }
     }
 
     public static string? DecodeStrict(ReadOnlySpan<byte> utf8)
@@ -53,9 +102,10 @@ public sealed class Utf8Text
 
     /// <summary>A quick hash of short text (at most <see cref="MaxCachedLength"/> bytes): 8 bytes at a time,
     /// one multiply each. A collision only costs a cache miss.</summary>
+    private const ulong Mix = 0x9E3779B97F4A7C15UL;
+
     private static int HashOf(ReadOnlySpan<byte> s)
     {
-        const ulong Mix = 0x9E3779B97F4A7C15UL;
         ulong h = (ulong)s.Length * Mix;
         if (s.Length < 8)
         {
