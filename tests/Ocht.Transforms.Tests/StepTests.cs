@@ -37,6 +37,17 @@ public class StepTests
     }
 
     [Fact]
+    public void A_derived_field_that_reads_a_later_one_finds_it_null_even_when_the_batch_goes_row_by_row()
+    {
+        // "c" fails on the second record, so the batch is derived again row by row after "a" and "b" were
+        // derived for all of it at once; "a" must still see "b" as not yet derived.
+        var records = new[] { Record.Of(("z", 1)), Record.Of(("z", 0)), Record.Of(("z", 2)) };
+        var h = Harness.Run("""{"op": "derive", "fields": {"a": ":b", "b": ["+", 1, 1], "c": ["/", 1, ":z"]}}""", records, batchSize: 3);
+        Assert.Equal(["""{"z":1,"a":null,"b":2,"c":1}""", """{"z":2,"a":null,"b":2,"c":0.5}"""], h.Json);
+        Assert.StartsWith("c:", Assert.Single(h.Rejections).Message);
+    }
+
+    [Fact]
     public void Select_orders_fields_and_fills_missing_ones_with_null()
     {
         var h = Harness.Run("""{"op": "select", "fields": ["country", "id", "nope"]}""", Orders.Take(1));

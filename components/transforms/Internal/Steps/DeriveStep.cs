@@ -113,7 +113,7 @@ internal static class DeriveStep
         }
 
         /// <summary>Each field for the whole batch at once, in order (a later field reads the earlier ones'
-        /// cells). False when some record fails: only new fields were written, so the row-by-row pass that
+        /// cells). False when some record fails: the new fields are cleared again, so the row-by-row pass that
         /// follows starts from the records as they came.</summary>
         private bool TryDeriveAll(Batch batch, Shape shape)
         {
@@ -123,7 +123,13 @@ internal static class DeriveStep
             {
                 for (int f = 0; f < exprs.Length; f++)
                 {
-                    if (!exprs[f].TryEvalAll(batch, results)) return false;
+                    if (!exprs[f].TryEvalAll(batch, results))
+                    {
+                        // Row by row, an earlier field that reads a later one's name finds it still null.
+                        for (int k = 0; k < f; k++)
+                            for (int i = 0; i < n; i++) batch.RowForUpdate(i)[shape.Slots[k]] = Value.Null;
+                        return false;
+                    }
                     int slot = shape.Slots[f];
                     for (int i = 0; i < n; i++) batch.RowForUpdate(i)[slot] = results[i];
                 }
