@@ -157,25 +157,6 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public async Task Repeated_and_unique_text_is_written_the_same_way()
-    {
-        // Repeated short text is written from bytes encoded once; a column of unique text stops keeping them.
-        string[] repeated = ["US", "x,y", "say \"hi\"", "日本", "Home & Garden", "a\nb", "é"];
-        var records = Enumerable.Range(0, 3000).Select(i => Record.Of(("r", repeated[i % repeated.Length]), ("u", $"note {i}, {new string('z', i % 40)}"))).ToArray();
-        await using var sink = Csv.OpenSink(Config("""{"connector": "csv", "path": "o.csv"}""", Roles.Sink), new SinkContext("t", 10, TimeProvider.System));
-        var rejected = new SinkRejections();
-        foreach (var batch in Batch.FromRecords(records, batchSize: 512))
-        {
-            rejected.Begin(batch);
-            await sink.WriteAsync(batch, rejected, CancellationToken.None);
-        }
-        await sink.CommitAsync(CancellationToken.None);
-        static string Field(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-        var expected = "r,u\n" + string.Concat(records.Select(r => $"{Field(r["r"].AsString)},{Field(r["u"].AsString)}\n"));
-        Assert.Equal(expected, File.ReadAllText(Path.Combine(_dir, "o.csv")));
-    }
-
-    [Fact]
     public async Task Sink_fields_choose_and_order_columns()
     {
         await using var sink = Csv.OpenSink(Config("""{"connector": "csv", "path": "o.csv", "fields": ["b", "a"]}""", Roles.Sink), new SinkContext("t", 10, TimeProvider.System));

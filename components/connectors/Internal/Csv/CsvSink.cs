@@ -18,7 +18,6 @@ internal sealed class CsvSink : ISink
     private readonly bool _explicitColumns;
     private Schema? _columns;
     private readonly Dictionary<Schema, int[]> _maps = new(ReferenceEqualityComparer.Instance);
-    private EncodedTexts[] _encoded = [];
 
     public CsvSink(ConnectorConfig config, SinkContext context, StandardStreams streams)
     {
@@ -43,8 +42,6 @@ internal sealed class CsvSink : ISink
     private void Begin(Schema columns)
     {
         _columns = columns;
-        _encoded = new EncodedTexts[columns.Width];
-        for (int c = 0; c < _encoded.Length; c++) _encoded[c] = new EncodedTexts();
         if (!_header) return;
         foreach (var name in columns.Names) _writer.WriteField(name);
         _writer.EndRecord();
@@ -63,25 +60,23 @@ internal sealed class CsvSink : ISink
                 continue;
             }
             var row = batch.Row(r);
-            for (int c = 0; c < map.Length; c++)
+            foreach (int source in map)
             {
-                int source = map[c];
                 if (source < 0) { _writer.WriteField(ReadOnlySpan<byte>.Empty); continue; }
-                WriteValue(row[source], _encoded[c], scratch);
+                WriteValue(row[source], scratch);
             }
             _writer.EndRecord();
         }
         return ValueTask.CompletedTask;
     }
 
-    private void WriteValue(in Value v, EncodedTexts encoded, Span<byte> scratch)
+    private void WriteValue(in Value v, Span<byte> scratch)
     {
         switch (v.Kind)
         {
             case ValueKind.Null: _writer.WriteField(ReadOnlySpan<byte>.Empty); break;
             case ValueKind.String:
                 if (v.AsString.Length == 0) _writer.WriteField("", CsvQuoting.Always);
-                else if (encoded.TryGet(v.AsString, out var utf8)) _writer.WriteField(utf8);
                 else _writer.WriteField(v.AsString.AsSpan());
                 break;
             case ValueKind.List or ValueKind.Map: _writer.WriteField(ValueJson.ToJson(v).AsSpan()); break;
