@@ -165,6 +165,14 @@ public class StepTests
     }
 
     [Fact]
+    public void An_aggregate_reads_a_field_wherever_each_batch_has_it_and_null_where_it_has_none()
+    {
+        var records = new[] { Record.Of(("g", "a"), ("x", 1)), Record.Of(("x", 2), ("g", "a")), Record.Of(("g", "a")), Record.Of(("g", "a"), ("x", 4)) };
+        var h = Harness.Run("""{"op": "aggregate", "by": ["g"], "fields": {"n": ["count"], "c": ["count", ":x"], "s": ["sum", ":x"], "m": ["max", ":x"]}}""", records, batchSize: 4);
+        Assert.Equal("""{"g":"a","n":4,"c":3,"s":7,"m":4}""", Assert.Single(h.Json));
+    }
+
+    [Fact]
     public void Keys_that_are_equal_but_not_alike_share_a_group()
     {
         var records = new[] { Record.Of(("g", 5), ("x", 1)), Record.Of(("g", 5.0m), ("x", 2)), Record.Of(("g", new string('u', 1)), ("x", 3)), Record.Of(("g", "u"), ("x", 4)) };

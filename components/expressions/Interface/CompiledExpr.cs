@@ -21,6 +21,9 @@ public sealed class CompiledExpr
     /// <summary>The field this expression reads when it is a bare field reference.</summary>
     public string? Field => _root.Field;
 
+    /// <summary>The top-level field when the expression is nothing but a reference to it (no path).</summary>
+    public string? PlainField => _root is FieldEval ? _root.Field : null;
+
     /// <summary>Evaluates against one record; throws <see cref="EvalException"/> when the record must be rejected.</summary>
     public Value Eval(in Row row) => _root.Eval(row);
 

@@ -229,6 +229,10 @@ internal sealed class GroupReader(Grouping grouping)
     private readonly Value[] _key = new Value[grouping.By.Length];
     private readonly Value[] _inputs = new Value[grouping.Fields.Length];
     private readonly Value[]?[] _columns = new Value[grouping.Fields.Length][];
+    // Inputs that are a bare field are read where they are in the batch, not gathered into a column first.
+    private readonly PerSchema<int[]> _inputSlots = new(schema => grouping.Fields.Select(f => f.Input?.PlainField is { } name ? schema.IndexOf(name) : -1).ToArray());
+    private Batch? _batch;
+    private int[] _batchInputSlots = [];
     private int _columnRows, _row = -1;
 
     /// <summary>The row's key over a scratch buffer: detach it to keep it.</summary>
@@ -267,9 +271,11 @@ internal sealed class GroupReader(Grouping grouping)
     {
         var fields = grouping.Fields;
         _columnRows = batch.Count;
+        _batch = batch;
+        _batchInputSlots = _inputSlots.For(batch.Schema);
         for (int a = 0; a < fields.Length; a++)
         {
-            if (fields[a].Input is not { } input) continue;
+            if (fields[a].Input is not { } input || _batchInputSlots[a] >= 0) continue;
             var column = _columns[a];
             if (column is null || column.Length < batch.Count) _columns[a] = column = new Value[Math.Max(batch.Count, batch.Capacity)];
             if (!input.TryEvalAll(batch, column)) return false;
@@ -285,19 +291,26 @@ internal sealed class GroupReader(Grouping grouping)
     {
         foreach (var column in _columns) column?.AsSpan(0, Math.Min(_columnRows, column.Length)).Clear();
         _row = -1;
+        _batch = null;
     }
 
     /// <summary>Prepares the inputs read last on <paramref name="group"/>; throws (changing nothing) when an aggregate refuses them.</summary>
     public void Prepare(Group group)
     {
         var accumulators = group.Accumulators;
+        var cells = _row >= 0 ? _batch!.Row(_row) : default;
         int a = 0;
         try
         {
             for (; a < accumulators.Length; a++)
             {
-                var column = _row >= 0 ? _columns[a] : null;
-                accumulators[a].Prepare(in column is null ? ref _inputs[a] : ref column[_row]);
+                ref readonly var input = ref _inputs[a];
+                if (_row >= 0)
+                {
+                    if (_batchInputSlots[a] is var slot and >= 0) input = ref cells[slot];
+                    else if (_columns[a] is { } column) input = ref column[_row];
+                }
+                accumulators[a].Prepare(in input);
             }
         }
         catch (EvalException e)
