@@ -59,6 +59,35 @@ public sealed class CompiledExpr
         return true;
     }
 
+    /// <summary>
+    /// Evaluates every row of the batch at once and stores each result in the row's cell at
+    /// <paramref name="slot"/> (after every row is evaluated, so the expression may read that cell). False
+    /// when some row fails, and then no cell has changed: the caller evaluates row by row.
+    /// </summary>
+    public bool TryEvalInto(Batch batch, int slot)
+    {
+        int n = batch.Count;
+        if (n == 0) return true;
+        if (!BlockWorthTrying) return false;
+        var scratch = BlockScratch.Enter(n);
+        try
+        {
+            var column = _root.EvalBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch);
+            for (int i = 0; i < n; i++) batch.RowForUpdate(i)[slot] = column[i];
+        }
+        catch (EvalException)
+        {
+            _blockFailures++;
+            return false;
+        }
+        finally
+        {
+            scratch.Exit();
+        }
+        _blockSuccesses++;
+        return true;
+    }
+
     /// <summary><see cref="IsTrue"/> for every row of the batch at once (comparisons and and/or straight to flags,
     /// with no values in between); false (flags unspecified) when some row fails or gives something other than
     /// true, false or null: the caller then tests row by row.</summary>

@@ -46,13 +46,14 @@ internal readonly ref struct Column
 }
 
 /// <summary>
-/// Result columns of one block evaluation, reused per thread: a block costs no allocation once the
-/// thread has evaluated one. Columns that may hold text, lists or maps are cleared on <see cref="Exit"/>,
+/// Result columns of one block evaluation, reused: a block costs no allocation once as many blocks have
+/// been evaluated at once as now. Kept in a shared pool rather than per thread, so their memory follows
+/// the blocks evaluated at the same time (about one per core), not the threads the pool has started. Columns that may hold text, lists or maps are cleared on <see cref="Exit"/>,
 /// so none outlives the block it came from; columns of booleans and numbers are simply overwritten.
 /// </summary>
 internal sealed class BlockScratch
 {
-    [ThreadStatic] private static BlockScratch? t_idle;
+    private static readonly Stack<BlockScratch> Idle = new();
 
     private readonly List<Value[]> _columns = [];
     private readonly List<bool[]> _flags = [];
@@ -60,11 +61,12 @@ internal sealed class BlockScratch
     private readonly List<bool> _holdsReferences = [];
     private int _rented, _rows;
 
-    /// <summary>The calling thread's scratch (a fresh one if it is already in use further up the stack).</summary>
+    /// <summary>A scratch no other evaluation is using, for a block of <paramref name="rows"/> rows.</summary>
     public static BlockScratch Enter(int rows)
     {
-        var scratch = t_idle ?? new BlockScratch();
-        t_idle = null;
+        BlockScratch? scratch;
+        lock (Idle) Idle.TryPop(out scratch);
+        scratch ??= new BlockScratch();
         scratch._rows = rows;
         return scratch;
     }
@@ -110,6 +112,6 @@ internal sealed class BlockScratch
             _holdsReferences[i] = false;
         }
         _rented = 0;
-        t_idle = this;
+        lock (Idle) Idle.Push(this);
     }
 }

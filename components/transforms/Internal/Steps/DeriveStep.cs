@@ -117,29 +117,15 @@ internal static class DeriveStep
         /// follows starts from the records as they came.</summary>
         private bool TryDeriveAll(Batch batch, Shape shape)
         {
-            int n = batch.Count;
-            var results = ArrayPool<Value>.Shared.Rent(Math.Max(1, n));
-            try
+            for (int f = 0; f < exprs.Length; f++)
             {
-                for (int f = 0; f < exprs.Length; f++)
-                {
-                    if (!exprs[f].TryEvalAll(batch, results))
-                    {
-                        // Row by row, an earlier field that reads a later one's name finds it still null.
-                        for (int k = 0; k < f; k++)
-                            for (int i = 0; i < n; i++) batch.RowForUpdate(i)[shape.Slots[k]] = Value.Null;
-                        return false;
-                    }
-                    int slot = shape.Slots[f];
-                    for (int i = 0; i < n; i++) batch.RowForUpdate(i)[slot] = results[i];
-                }
-                return true;
+                if (exprs[f].TryEvalInto(batch, shape.Slots[f])) continue;
+                // Row by row, an earlier field that reads a later one's name finds it still null.
+                for (int k = 0; k < f; k++)
+                    for (int i = 0; i < batch.Count; i++) batch.RowForUpdate(i)[shape.Slots[k]] = Value.Null;
+                return false;
             }
-            finally
-            {
-                results.AsSpan(0, n).Clear();
-                ArrayPool<Value>.Shared.Return(results);
-            }
+            return true;
         }
 
         private static bool[] KeepAll(int n)
