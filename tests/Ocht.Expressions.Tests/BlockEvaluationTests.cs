@@ -96,4 +96,26 @@ public class BlockEvaluationTests
         Assert.True(compiled.TryEvalAll(batch, results));
         Assert.Equal(["10", "5"], results.Select(v => v.ToString()));
     }
+
+    [Fact]
+    public void A_batch_longer_than_one_block_is_evaluated_block_after_block()
+    {
+        var schema = Schema.Of("n");
+        var batch = new Batch(schema, 5000);
+        for (int i = 0; i < 5000; i++) batch.AddRow([Value.FromInt(i + 1)], 0);
+        var half = Expressions.Compile("""["/", ":n", 2]""");
+        var results = new Value[5000];
+        Assert.True(half.TryEvalAll(batch, results));
+        Assert.Equal(["0.5", "1024", "1024.5", "2500"], new[] { 0, 2047, 2048, 4999 }.Select(i => results[i].ToString()));
+        var even = Expressions.Compile("""["=", ["%", ":n", 2], 0]""");
+        var holds = new bool[5000];
+        Assert.True(even.TryTestAll(batch, holds));
+        Assert.Equal(2500, holds.Count(h => h));
+        Assert.True(holds[4999] && !holds[2048]);
+        Assert.True(half.TryEvalInto(batch, 0));
+        Assert.Equal("2500", batch[4999, 0].ToString());
+
+        batch.RowForUpdate(3000)[0] = Value.FromInt(0);
+        Assert.False(Expressions.Compile("""["/", 1, ":n"]""").TryEvalAll(batch, results));
+    }
 }

@@ -48,6 +48,17 @@ public class StepTests
     }
 
     [Fact]
+    public void A_batch_of_several_blocks_that_fails_late_is_derived_row_by_row_from_the_start()
+    {
+        // The record that fails is in the batch's second block of rows, after the first block's results were stored.
+        var records = Enumerable.Range(0, 3000).Select(i => Record.Of(("z", i == 2500 ? 0 : 1))).ToArray();
+        var h = Harness.Run("""{"op": "derive", "fields": {"a": ":c", "c": ["/", 1, ":z"]}}""", records, batchSize: 3000);
+        Assert.Equal(2999, h.Json.Count());
+        Assert.All(h.Json, json => Assert.Equal("""{"z":1,"a":null,"c":1}""", json));
+        Assert.StartsWith("c:", Assert.Single(h.Rejections).Message);
+    }
+
+    [Fact]
     public void Select_orders_fields_and_fills_missing_ones_with_null()
     {
         var h = Harness.Run("""{"op": "select", "fields": ["country", "id", "nope"]}""", Orders.Take(1));

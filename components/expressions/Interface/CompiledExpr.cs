@@ -34,73 +34,40 @@ public sealed class CompiledExpr
     /// of the cost of row by row. False when some row fails (results are then unspecified): the caller
     /// evaluates row by row, which rejects exactly the failing records, with their reasons.
     /// </summary>
-    public bool TryEvalAll(Batch batch, Span<Value> results)
-    {
-        int n = batch.Count;
-        if (n == 0) return true;
-        if (!BlockWorthTrying) return false;
-        results = results[..n];
-        var scratch = BlockScratch.Enter(n);
-        try
-        {
-            var column = _root.EvalBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch);
-            for (int i = 0; i < results.Length; i++) results[i] = column[i];
-        }
-        catch (EvalException)
-        {
-            _blockFailures++;
-            return false;
-        }
-        finally
-        {
-            scratch.Exit();
-        }
-        _blockSuccesses++;
-        return true;
-    }
+    public bool TryEvalAll(Batch batch, Span<Value> results) => TryBlocks(batch, new ToValues(results));
 
     /// <summary>
     /// Evaluates every row of the batch at once and stores each result in the row's cell at
-    /// <paramref name="slot"/> (after every row is evaluated, so the expression may read that cell). False
-    /// when some row fails, and then no cell has changed: the caller evaluates row by row.
+    /// <paramref name="slot"/> (a block's cells after the whole block is evaluated, so the expression may read
+    /// that cell). False when some row fails: cells of rows before it may already hold results, and the
+    /// caller evaluates row by row.
     /// </summary>
-    public bool TryEvalInto(Batch batch, int slot)
-    {
-        int n = batch.Count;
-        if (n == 0) return true;
-        if (!BlockWorthTrying) return false;
-        var scratch = BlockScratch.Enter(n);
-        try
-        {
-            var column = _root.EvalBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch);
-            for (int i = 0; i < n; i++) batch.RowForUpdate(i)[slot] = column[i];
-        }
-        catch (EvalException)
-        {
-            _blockFailures++;
-            return false;
-        }
-        finally
-        {
-            scratch.Exit();
-        }
-        _blockSuccesses++;
-        return true;
-    }
+    public bool TryEvalInto(Batch batch, int slot) => TryBlocks(batch, new ToSlot(batch, slot));
 
     /// <summary><see cref="IsTrue"/> for every row of the batch at once (comparisons and and/or straight to flags,
     /// with no values in between); false (flags unspecified) when some row fails or gives something other than
     /// true, false or null: the caller then tests row by row.</summary>
-    public bool TryTestAll(Batch batch, Span<bool> holds)
+    public bool TryTestAll(Batch batch, Span<bool> holds) => TryBlocks(batch, new ToFlags(holds));
+
+    // Rows per block: a result column of 2,048 values (48 KB) stays off the large-object heap and in cache.
+    private const int BlockRows = 2048;
+
+    private bool TryBlocks<TTarget>(Batch batch, TTarget target) where TTarget : IBlockTarget, allows ref struct
     {
         int n = batch.Count;
         if (n == 0) return true;
         if (!BlockWorthTrying) return false;
-        holds = holds[..n];
-        var scratch = BlockScratch.Enter(n);
+        var cells = batch.Cells;
+        int width = batch.Width;
+        var scratch = BlockScratch.Enter(Math.Min(n, BlockRows));
         try
         {
-            _root.TruthBlock(new RowBlock(batch.Schema, batch.Cells, n), scratch, holds);
+            for (int start = 0; start < n; start += BlockRows)
+            {
+                int rows = Math.Min(BlockRows, n - start);
+                scratch.Next(rows);
+                target.Take(_root, new RowBlock(batch.Schema, cells.Slice(start * width, rows * width), rows), scratch, start);
+            }
         }
         catch (EvalException)
         {
@@ -113,6 +80,41 @@ public sealed class CompiledExpr
         }
         _blockSuccesses++;
         return true;
+    }
+
+    /// <summary>Where a block's results go.</summary>
+    private interface IBlockTarget
+    {
+        void Take(Evaluator root, in RowBlock rows, BlockScratch scratch, int start);
+    }
+
+    private readonly ref struct ToValues(Span<Value> results) : IBlockTarget
+    {
+        private readonly Span<Value> _results = results;
+
+        public void Take(Evaluator root, in RowBlock rows, BlockScratch scratch, int start)
+        {
+            var column = root.EvalBlock(rows, scratch);
+            var results = _results.Slice(start, rows.Count);
+            for (int i = 0; i < results.Length; i++) results[i] = column[i];
+        }
+    }
+
+    private readonly struct ToSlot(Batch batch, int slot) : IBlockTarget
+    {
+        public void Take(Evaluator root, in RowBlock rows, BlockScratch scratch, int start)
+        {
+            var column = root.EvalBlock(rows, scratch);
+            for (int i = 0; i < rows.Count; i++) batch.RowForUpdate(start + i)[slot] = column[i];
+        }
+    }
+
+    private readonly ref struct ToFlags(Span<bool> holds) : IBlockTarget
+    {
+        private readonly Span<bool> _holds = holds;
+
+        public void Take(Evaluator root, in RowBlock rows, BlockScratch scratch, int start) =>
+            root.TruthBlock(rows, scratch, _holds.Slice(start, rows.Count));
     }
 
     // Counted without synchronisation (a lost update only delays the decision). An expression that fails

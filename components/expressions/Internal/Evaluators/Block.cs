@@ -102,7 +102,8 @@ internal sealed class BlockScratch
         return flags.AsSpan(0, _rows);
     }
 
-    public void Exit()
+    /// <summary>Takes back every column for the next block, of <paramref name="rows"/> rows.</summary>
+    public void Next(int rows)
     {
         _flagsRented = 0;
         for (int i = 0; i < _rented; i++)
@@ -112,6 +113,12 @@ internal sealed class BlockScratch
             _holdsReferences[i] = false;
         }
         _rented = 0;
+        _rows = rows;
+    }
+
+    public void Exit()
+    {
+        Next(0);
         lock (Idle) Idle.Push(this);
     }
 }

@@ -120,8 +120,9 @@ internal static class DeriveStep
             for (int f = 0; f < exprs.Length; f++)
             {
                 if (exprs[f].TryEvalInto(batch, shape.Slots[f])) continue;
-                // Row by row, an earlier field that reads a later one's name finds it still null.
-                for (int k = 0; k < f; k++)
+                // Row by row, an earlier field that reads a later one's name finds it still null (and this
+                // field may already hold results for the rows before the one that failed).
+                for (int k = 0; k <= f; k++)
                     for (int i = 0; i < batch.Count; i++) batch.RowForUpdate(i)[shape.Slots[k]] = Value.Null;
                 return false;
             }
