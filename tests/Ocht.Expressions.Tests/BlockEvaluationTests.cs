@@ -17,6 +17,14 @@ public class BlockEvaluationTests
         catch (EvalException e) { return (e.Kind, false); }
     }
 
+    /// <summary>The expression compiled, or null when a constant part of it fails to fold (reported at validation, never run).</summary>
+    private static CompiledExpr? Compiled(string json)
+    {
+        var d = new Diagnostics();
+        var expr = Expressions.Parse(DocParser.Parse(json).Root!, d);
+        return expr is null ? null : Expressions.Compile(expr, d);
+    }
+
     [Fact]
     public void A_batch_evaluated_at_once_agrees_with_its_rows_evaluated_one_by_one()
     {
@@ -24,10 +32,7 @@ public class BlockEvaluationTests
         Properties.Check(Prop.ForAll(Gen.Zip(Generators.Expression(), Generators.Records(max: 40)).ToArbitrary(), t =>
         {
             var (json, records) = t;
-            var d = new Diagnostics();
-            var expr = Expressions.Parse(DocParser.Parse(json).Root!, d);
-            var compiled = expr is null ? null : Expressions.Compile(expr, d);
-            if (compiled is null || records.Length == 0) return true;
+            if (Compiled(json) is not { } compiled || records.Length == 0) return true;
             var batch = Batch.FromRecords(records, batchSize: records.Length).Single();
             var results = new Value[records.Length];
             var rowByRow = records.Select(r => Run(() => compiled.Eval(r))).ToArray();
@@ -63,10 +68,7 @@ public class BlockEvaluationTests
         Properties.Check(Prop.ForAll(Gen.Zip(Condition, Generators.Records(max: 40)).ToArbitrary(), t =>
         {
             var (json, records) = t;
-            var d = new Diagnostics();
-            var expr = Expressions.Parse(DocParser.Parse(json).Root!, d);
-            var compiled = expr is null ? null : Expressions.Compile(expr, d);
-            if (compiled is null || records.Length == 0) return true;
+            if (Compiled(json) is not { } compiled || records.Length == 0) return true;
             var batch = Batch.FromRecords(records, batchSize: records.Length).Single();
             var holds = new bool[records.Length];
             if (!compiled.TryTestAll(batch, holds)) return true;

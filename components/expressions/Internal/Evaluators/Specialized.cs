@@ -9,11 +9,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     {
         var a = left.Eval(row);
         var b = right.Eval(row);
-        if (a.Kind == b.Kind && a.Kind is ValueKind.Int or ValueKind.String)
-        {
-            int c = a.Kind == ValueKind.Int ? a.AsInt.CompareTo(b.AsInt) : ValueOrder.CompareText(a.AsString, b.AsString);
-            return Value.FromBool(Holds(c));
-        }
+        if (TryCompareAlike(a, b, out bool holds)) return Value.FromBool(holds);
         try
         {
             return Comparisons.Apply(op, a, b);
@@ -33,15 +29,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
         {
             ref readonly var x = ref a[i];
             ref readonly var y = ref b[i];
-            if (x.Kind == y.Kind && x.Kind is ValueKind.Int or ValueKind.String)
-            {
-                // Ordinal equality is code-point equality, and string.Equals stops at the first difference.
-                int c = x.Kind == ValueKind.Int ? x.AsInt.CompareTo(y.AsInt)
-                    : _equality ? (string.Equals(x.AsString, y.AsString) ? 0 : 1)
-                    : ValueOrder.CompareText(x.AsString, y.AsString);
-                results[i] = Value.FromBool(Holds(c));
-            }
-            else results[i] = Comparisons.Apply(op, x, y);
+            results[i] = TryCompareAlike(x, y, out bool holds) ? Value.FromBool(holds) : Comparisons.Apply(op, x, y);
         }
         return Column.Of(results);
     }
@@ -55,13 +43,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
         {
             ref readonly var x = ref a[i];
             ref readonly var y = ref b[i];
-            if (x.Kind == y.Kind && x.Kind is ValueKind.Int or ValueKind.String)
-            {
-                int c = x.Kind == ValueKind.Int ? x.AsInt.CompareTo(y.AsInt)
-                    : _equality ? (string.Equals(x.AsString, y.AsString) ? 0 : 1)
-                    : ValueOrder.CompareText(x.AsString, y.AsString);
-                truth[i] = Holds(c);
-            }
+            if (TryCompareAlike(x, y, out bool holds)) truth[i] = holds;
             else
             {
                 var v = Comparisons.Apply(op, x, y);
@@ -74,7 +56,23 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     private readonly bool _less = op is "<" or "<=" or "!=", _equal = op is "=" or "<=" or ">=", _greater = op is ">" or ">=" or "!=";
     private readonly bool _equality = op is "=" or "!=";
 
-    private bool Holds(int c) => c < 0 ? _less : c == 0 ? _equal : _greater;
+    /// <summary>Two ints or two texts, compared here (the common case); false for anything else, which
+    /// <see cref="Comparisons.Apply"/> decides.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private bool TryCompareAlike(in Value x, in Value y, out bool holds)
+    {
+        if (x.Kind != y.Kind || x.Kind is not (ValueKind.Int or ValueKind.String))
+        {
+            holds = false;
+            return false;
+        }
+        // Ordinal equality is code-point equality, and string.Equals stops at the first difference.
+        int c = x.Kind == ValueKind.Int ? x.AsInt.CompareTo(y.AsInt)
+            : _equality ? (string.Equals(x.AsString, y.AsString) ? 0 : 1)
+            : ValueOrder.CompareText(x.AsString, y.AsString);
+        holds = c < 0 ? _less : c == 0 ? _equal : _greater;
+        return true;
+    }
 }
 
 /// <summary>Two-operand arithmetic with null propagation and text coercion.</summary>
