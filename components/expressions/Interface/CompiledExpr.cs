@@ -30,9 +30,9 @@ public sealed class CompiledExpr
     public Value Eval(Record record) => _root.Eval(Row.Of(record));
 
     /// <summary>
-    /// Evaluates every row of the batch at once into <paramref name="results"/> (one per row), at a fraction
-    /// of the cost of row by row. False when some row fails (results are then unspecified): the caller
-    /// evaluates row by row, which rejects exactly the failing records, with their reasons.
+    /// Evaluates every row of the batch at once into <paramref name="results"/> (one per row): each node runs
+    /// once per block of rows, fields are read where they are. False when some row fails (results are then
+    /// unspecified): the caller evaluates row by row, which rejects exactly the failing records, with their reasons.
     /// </summary>
     public bool TryEvalAll(Batch batch, Span<Value> results) => TryBlocks(batch, new ToValues(results));
 
