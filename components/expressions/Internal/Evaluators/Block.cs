@@ -48,8 +48,9 @@ internal readonly ref struct Column
 /// <summary>
 /// Result columns of one block evaluation, reused: a block costs no allocation once as many blocks have
 /// been evaluated at once as now. Kept in a shared pool rather than per thread, so their memory follows
-/// the blocks evaluated at the same time (about one per core), not the threads the pool has started. Columns that may hold text, lists or maps are cleared on <see cref="Exit"/>,
-/// so none outlives the block it came from; columns of booleans and numbers are simply overwritten.
+/// the blocks evaluated at the same time (about one per core), not the threads the pool has started.
+/// Columns that may hold text, lists or maps are cleared before reuse, so none outlives the block it came
+/// from; columns of booleans and numbers are simply overwritten.
 /// </summary>
 internal sealed class BlockScratch
 {
