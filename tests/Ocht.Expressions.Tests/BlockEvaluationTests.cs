@@ -84,6 +84,39 @@ public class BlockEvaluationTests
         Assert.True(wholeBatches > 100, $"{wholeBatches} batches tested at once");
     }
 
+    /// <summary>Arithmetic trees over number fields (ints, decimals, floats, nulls), so whole batches usually succeed.</summary>
+    private static FsCheck.Gen<string> Arithmetic(int depth) => depth == 0
+        ? Gen.Elements("\":n\"", "\":k\"", "\":t\"", "0.5", "2.25", "-1.5", "3", "-7", "1e2", "0.10")
+        : Gen.Frequency(
+            (1, Arithmetic(0)),
+            (4, Gen.Zip(Gen.Elements("+", "-", "*", "+", "-", "*", "/"), Gen.Zip(Arithmetic(depth - 1), Arithmetic(depth - 1)))
+                .Select(t => $"[\"{t.Item1}\", {t.Item2.Item1}, {t.Item2.Item2}]")),
+            (1, Arithmetic(depth - 1).Select(e => $"[\"round\", {e}, 2]")),
+            (1, Arithmetic(depth - 1).Select(e => $"[\"coalesce\", {e}, 0]")));
+
+    [Fact]
+    public void Arithmetic_at_once_agrees_with_row_by_row()
+    {
+        int wholeBatches = 0;
+        Properties.Check(Prop.ForAll(Gen.Zip(Arithmetic(3), Generators.Records(Generators.NumberOrNull, max: 40)).ToArbitrary(), t =>
+        {
+            var (json, records) = t;
+            if (Compiled(json) is not { } compiled || records.Length == 0) return true;
+            var batch = Batch.FromRecords(records, batchSize: records.Length).Single();
+            var results = new Value[records.Length];
+            if (!compiled.TryEvalAll(batch, results)) return true;
+            wholeBatches++;
+            for (int i = 0; i < records.Length; i++)
+            {
+                var alone = compiled.Eval(records[i]);
+                if (ValueJson.ToJson(results[i]) != ValueJson.ToJson(alone) || results[i].Kind != alone.Kind)
+                    throw new Xunit.Sdk.XunitException($"{json} on {records[i]}: at once {ValueJson.ToJson(results[i])}, alone {ValueJson.ToJson(alone)}");
+            }
+            return true;
+        }), 1500);
+        Assert.True(wholeBatches > 500, $"only {wholeBatches} batches evaluated at once");
+    }
+
     [Fact]
     public void One_failing_row_makes_the_whole_batch_go_row_by_row()
     {

@@ -123,7 +123,10 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
             ref readonly var b = ref rights[i];
             if (a.IsNull) results[i] = a;
             else if (b.IsNull) results[i] = b;
-            else if (a.IsNumber && b.IsNumber) results[i] = TOp.Apply(a, b);
+            else if (a.IsNumber && b.IsNumber)
+            {
+                if (!TOp.TryScaled(a, b, out results[i])) results[i] = TOp.Apply(a, b);
+            }
             else results[i] = TOp.Apply(Numbers.Coerce(a, op, 0), Numbers.Coerce(b, op, 1));
         }
     }
@@ -131,13 +134,43 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
     private interface INumberOp
     {
         static abstract Value Apply(in Value a, in Value b);
+
+        /// <summary>The result when a decimal is involved and both fit the scaled fast form (inlined into the
+        /// block loop); false leaves it to <see cref="Apply"/>, which gives the same result either way.</summary>
+        static virtual bool TryScaled(in Value a, in Value b, out Value result)
+        {
+            result = default;
+            return false;
+        }
     }
 
-    private readonly struct AddOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Add(a, b); }
-    private readonly struct SubtractOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Subtract(a, b); }
-    private readonly struct MultiplyOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Multiply(a, b); }
+    private readonly struct AddOp : INumberOp
+    {
+        public static Value Apply(in Value a, in Value b) => Numbers.Add(a, b);
+        public static bool TryScaled(in Value a, in Value b, out Value result) => NotBothInts(a, b, out result) && Numbers.TryScaledAdd(a, b, subtract: false, out result);
+    }
+
+    private readonly struct SubtractOp : INumberOp
+    {
+        public static Value Apply(in Value a, in Value b) => Numbers.Subtract(a, b);
+        public static bool TryScaled(in Value a, in Value b, out Value result) => NotBothInts(a, b, out result) && Numbers.TryScaledAdd(a, b, subtract: true, out result);
+    }
+
+    private readonly struct MultiplyOp : INumberOp
+    {
+        public static Value Apply(in Value a, in Value b) => Numbers.Multiply(a, b);
+        public static bool TryScaled(in Value a, in Value b, out Value result) => NotBothInts(a, b, out result) && Numbers.TryScaledMultiply(a, b, out result);
+    }
+
     private readonly struct DivideOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Divide(a, b); }
     private readonly struct RemainderOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Remainder(a, b); }
+
+    // Int with int stays int (with its overflow rules), so only mixed or decimal operands take the scaled form.
+    private static bool NotBothInts(in Value a, in Value b, out Value result)
+    {
+        result = default;
+        return a.Kind != ValueKind.Int || b.Kind != ValueKind.Int;
+    }
 
     private Value Apply(in Value a, in Value b) => op switch
     {

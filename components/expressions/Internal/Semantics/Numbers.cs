@@ -36,7 +36,7 @@ internal static class Numbers
     /// <summary>Exact a ± b on scaled mantissas (the scale of the result is the larger one, as System.Decimal's);
     /// false when a mantissa or the result does not fit 63 bits.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool TryScaledAdd(in Value a, in Value b, bool subtract, out Value result)
+    internal static bool TryScaledAdd(in Value a, in Value b, bool subtract, out Value result)
     {
         result = default;
         if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb)) return false;
@@ -50,7 +50,7 @@ internal static class Numbers
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool TryScaledMultiply(in Value a, in Value b, out Value result)
+    internal static bool TryScaledMultiply(in Value a, in Value b, out Value result)
     {
         result = default;
         if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb) || sa + sb > 28) return false;
