@@ -133,6 +133,32 @@ public class BlockEvaluationTests
     }
 
     [Fact]
+    public void Rows_that_leave_the_scaled_form_are_evaluated_exactly_inside_the_block()
+    {
+        // Exact decimals mostly, with rows the scaled form cannot hold: a float, text that parses, a decimal too
+        // wide for 63 bits, a product that overflows 63 bits but not System.Decimal, ints that stay ints.
+        var schema = Schema.Of("n");
+        Value[] ns = [Value.FromDecimal(1.25m), Value.FromFloat(0.5), Value.FromString("2.50"), Value.FromDecimal(79228162514264337593543950.335m),
+            Value.FromDecimal(9_000_000_000_000_000.00m), Value.FromInt(7), Value.Null, Value.FromDecimal(-0.001m)];
+        var batch = new Batch(schema, ns.Length * 4);
+        for (int copy = 0; copy < 4; copy++)
+            foreach (var n in ns) batch.AddRow([n], 0);
+        var compiled = Expressions.Compile("""["round", ["*", ["coalesce", ":n", 3], ["-", 2, 0.5]], 2]""");
+        var results = new Value[batch.Count];
+        Assert.True(compiled.TryEvalAll(batch, results));
+        Assert.Equal(["1.88", "0.75", "3.75", "118842243771396506390315925.50", "13500000000000000.00", "10.50", "4.50", "0.00"],
+            results.Take(ns.Length).Select(v => v.ToString()));
+        for (int i = 0; i < results.Length; i++)
+        {
+            var alone = compiled.Eval(Row.Of(batch, i));
+            Assert.Equal((ValueJson.ToJson(alone), alone.Kind), (ValueJson.ToJson(results[i]), results[i].Kind));
+        }
+        var big = new Batch(schema, 1);
+        big.AddRow([Value.FromInt(long.MaxValue / 2)], 0);
+        Assert.False(Expressions.Compile("""["*", ":n", 3]""").TryEvalAll(big, results), "an int overflow fails the block, as it fails the row");
+    }
+
+    [Fact]
     public void A_batch_longer_than_one_block_is_evaluated_block_after_block()
     {
         var schema = Schema.Of("n");

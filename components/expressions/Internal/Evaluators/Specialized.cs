@@ -98,8 +98,13 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
         }
     }
 
+    // "/" and "%" leave exact scaled form (a quotient may not terminate), so only these three take it.
+    public override bool Scalable { get; } = op is "+" or "-" or "*" && left.Scalable && right.Scalable;
+    private bool _scaledGaveUp;
+
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
+        if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, rows, scratch, ref _scaledGaveUp);
         var lefts = left.EvalBlock(rows, scratch);
         var rights = right.EvalBlock(rows, scratch);
         var results = scratch.RentForScalars();
@@ -131,6 +136,55 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
         }
     }
 
+    public override void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
+    {
+        var lefts = scratch.RentScaled();
+        left.ScaledBlock(rows, scratch, lefts);
+        var rights = scratch.RentScaled();
+        right.ScaledBlock(rows, scratch, rights);
+        switch (op)
+        {
+            case "+": ScaledLoop<AddOp>(lefts, rights, into); break;
+            case "-": ScaledLoop<SubtractOp>(lefts, rights, into); break;
+            default: ScaledLoop<MultiplyOp>(lefts, rights, into); break;
+        }
+    }
+
+    /// <summary>The rules of <see cref="Eval"/> on scaled operands: null if either side is null; int with int stays
+    /// int; otherwise the scaled decimal form of <see cref="Numbers"/>. An overflow, or anything the scaled form does
+    /// not hold, leaves the row to the row form.</summary>
+    private static void ScaledLoop<TOp>(in ScaledSpan a, in ScaledSpan b, in ScaledSpan into) where TOp : struct, IScaledOp
+    {
+        var tags = into.Tags;
+        var mantissas = into.Mantissas;
+        var scales = into.Scales;
+        for (int i = 0; i < tags.Length; i++)
+        {
+            var ta = a.Tags[i];
+            var tb = b.Tags[i];
+            if (ta == ScaledTag.Other || tb == ScaledTag.Other) tags[i] = ScaledTag.Other;
+            else if (ta == ScaledTag.Null || tb == ScaledTag.Null) tags[i] = ScaledTag.Null;
+            else if (ta == ScaledTag.Int && tb == ScaledTag.Int)
+            {
+                tags[i] = TOp.TryInts(a.Mantissas[i], b.Mantissas[i], out mantissas[i]) ? ScaledTag.Int : ScaledTag.Other;
+                scales[i] = 0;
+            }
+            else
+            {
+                bool exact = TOp.TryScaled(a.Mantissas[i], a.Scales[i], b.Mantissas[i], b.Scales[i], out mantissas[i], out int scale);
+                tags[i] = exact ? ScaledTag.Decimal : ScaledTag.Other;
+                scales[i] = (byte)scale;
+            }
+        }
+    }
+
+    private interface IScaledOp
+    {
+        /// <summary>Int with int; false on overflow (which the row form reports).</summary>
+        static abstract bool TryInts(long a, long b, out long result);
+        static abstract bool TryScaled(long ma, int sa, long mb, int sb, out long result, out int scale);
+    }
+
     private interface INumberOp
     {
         static abstract Value Apply(in Value a, in Value b);
@@ -144,22 +198,49 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
         }
     }
 
-    private readonly struct AddOp : INumberOp
+    private readonly struct AddOp : INumberOp, IScaledOp
     {
         public static Value Apply(in Value a, in Value b) => Numbers.Add(a, b);
         public static bool TryScaled(in Value a, in Value b, out Value result) => NotBothInts(a, b, out result) && Numbers.TryScaledAdd(a, b, subtract: false, out result);
+
+        public static bool TryInts(long a, long b, out long result)
+        {
+            result = a + b;
+            return ((a ^ result) & (b ^ result)) >= 0;
+        }
+
+        public static bool TryScaled(long ma, int sa, long mb, int sb, out long result, out int scale) =>
+            Numbers.TryAddScaled(ma, sa, mb, sb, subtract: false, out result, out scale);
     }
 
-    private readonly struct SubtractOp : INumberOp
+    private readonly struct SubtractOp : INumberOp, IScaledOp
     {
         public static Value Apply(in Value a, in Value b) => Numbers.Subtract(a, b);
         public static bool TryScaled(in Value a, in Value b, out Value result) => NotBothInts(a, b, out result) && Numbers.TryScaledAdd(a, b, subtract: true, out result);
+
+        public static bool TryInts(long a, long b, out long result)
+        {
+            result = a - b;
+            return ((a ^ b) & (a ^ result)) >= 0;
+        }
+
+        public static bool TryScaled(long ma, int sa, long mb, int sb, out long result, out int scale) =>
+            Numbers.TryAddScaled(ma, sa, mb, sb, subtract: true, out result, out scale);
     }
 
-    private readonly struct MultiplyOp : INumberOp
+    private readonly struct MultiplyOp : INumberOp, IScaledOp
     {
         public static Value Apply(in Value a, in Value b) => Numbers.Multiply(a, b);
         public static bool TryScaled(in Value a, in Value b, out Value result) => NotBothInts(a, b, out result) && Numbers.TryScaledMultiply(a, b, out result);
+
+        public static bool TryInts(long a, long b, out long result)
+        {
+            long high = Math.BigMul(a, b, out result);
+            return high == (result >> 63);
+        }
+
+        public static bool TryScaled(long ma, int sa, long mb, int sb, out long result, out int scale) =>
+            Numbers.TryMultiplyScaled(ma, sa, mb, sb, out result, out scale);
     }
 
     private readonly struct DivideOp : INumberOp { public static Value Apply(in Value a, in Value b) => Numbers.Divide(a, b); }
@@ -241,8 +322,12 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
         }
     }
 
+    public override bool Scalable { get; } = value.Scalable;
+    private bool _scaledGaveUp;
+
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
+        if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, rows, scratch, ref _scaledGaveUp);
         var values = value.EvalBlock(rows, scratch);
         var results = scratch.RentForScalars();
         for (int i = 0; i < results.Length; i++)
@@ -252,11 +337,55 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
         }
         return Column.Of(results);
     }
+
+    public override void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
+    {
+        var values = scratch.RentScaled();
+        value.ScaledBlock(rows, scratch, values);
+        // An int keeps its value when rounded to places; to tens and beyond, and floats, take the row form.
+        var keepInt = digits >= 0 ? ScaledTag.Int : ScaledTag.Other;
+        for (int i = 0; i < into.Length; i++)
+        {
+            var tag = values.Tags[i];
+            into.Mantissas[i] = values.Mantissas[i];
+            into.Scales[i] = values.Scales[i];
+            if (tag == ScaledTag.Int) tag = keepInt;
+            else if (tag == ScaledTag.Decimal)
+            {
+                bool exact = digits >= 0 && Numbers.TryRoundScaled(values.Mantissas[i], values.Scales[i], (int)digits, out into.Mantissas[i]);
+                tag = exact ? ScaledTag.Decimal : ScaledTag.Other;
+                into.Scales[i] = (byte)digits;
+            }
+            into.Tags[i] = tag;
+        }
+    }
 }
 
 /// <summary>["coalesce", a, b]: b is evaluated only when a is null.</summary>
 internal sealed class CoalesceEval(Evaluator first, Evaluator second) : Evaluator
 {
+    // Inside numeric sub-trees only: as a root it would hand back its operand as the scaled form holds it
+    // (a decimal -0.00 as 0.00), where the row form hands back the operand itself.
+    public override bool Scalable { get; } = first.Scalable && second.Scalable;
+
+    public override void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
+    {
+        var a = scratch.RentScaled();
+        first.ScaledBlock(rows, scratch, a);
+        var b = scratch.RentScaled();
+        second.ScaledBlock(rows, scratch, b);
+        a.Tags.CopyTo(into.Tags);
+        a.Mantissas.CopyTo(into.Mantissas);
+        a.Scales.CopyTo(into.Scales);
+        for (int i = 0; i < into.Length; i++)
+        {
+            if (a.Tags[i] != ScaledTag.Null) continue;
+            into.Tags[i] = b.Tags[i];
+            into.Mantissas[i] = b.Mantissas[i];
+            into.Scales[i] = b.Scales[i];
+        }
+    }
+
     public override Value Eval(in Row row)
     {
         var v = first.Eval(row);

@@ -39,12 +39,8 @@ internal static class Numbers
     internal static bool TryScaledAdd(in Value a, in Value b, bool subtract, out Value result)
     {
         result = default;
-        if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb)) return false;
-        int s = Math.Max(sa, sb);
-        if (!TryRescale(ma, s - sa, out ma) || !TryRescale(mb, s - sb, out mb)) return false;
-        long r = subtract ? ma - mb : ma + mb;
-        bool overflow = subtract ? ((ma ^ mb) & (ma ^ r)) < 0 : ((ma ^ r) & (mb ^ r)) < 0;
-        if (overflow || r == long.MinValue) return false;
+        if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb)
+            || !TryAddScaled(ma, sa, mb, sb, subtract, out long r, out int s)) return false;
         result = Value.FromScaled(r, s);
         return true;
     }
@@ -53,11 +49,32 @@ internal static class Numbers
     internal static bool TryScaledMultiply(in Value a, in Value b, out Value result)
     {
         result = default;
-        if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb) || sa + sb > 28) return false;
-        long high = Math.BigMul(ma, mb, out long low);
-        if (high != (low >> 63) || low == long.MinValue) return false;
-        result = Value.FromScaled(low, sa + sb);
+        if (!a.TryGetScaled(out long ma, out int sa) || !b.TryGetScaled(out long mb, out int sb)
+            || !TryMultiplyScaled(ma, sa, mb, sb, out long r, out int s)) return false;
+        result = Value.FromScaled(r, s);
         return true;
+    }
+
+    /// <summary>The mantissa form of <see cref="TryScaledAdd"/>: scales 0..28 in, the larger scale out; the result
+    /// is never long.MinValue (so it negates safely).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool TryAddScaled(long ma, int sa, long mb, int sb, bool subtract, out long r, out int s)
+    {
+        s = Math.Max(sa, sb);
+        r = 0;
+        if (!TryRescale(ma, s - sa, out ma) || !TryRescale(mb, s - sb, out mb)) return false;
+        r = subtract ? ma - mb : ma + mb;
+        bool overflow = subtract ? ((ma ^ mb) & (ma ^ r)) < 0 : ((ma ^ r) & (mb ^ r)) < 0;
+        return !overflow && r != long.MinValue;
+    }
+
+    /// <summary>The mantissa form of <see cref="TryScaledMultiply"/>: the scales add, up to 28.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static bool TryMultiplyScaled(long ma, int sa, long mb, int sb, out long r, out int s)
+    {
+        s = sa + sb;
+        long high = Math.BigMul(ma, mb, out r);
+        return s <= 28 && high == (r >> 63) && r != long.MinValue;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -218,19 +235,23 @@ internal static class Numbers
     private static bool TryScaledRound(in Value a, int digits, out Value result)
     {
         result = default;
-        if (!a.TryGetScaled(out long m, out int scale) || digits > 28) return false;
-        if (scale <= digits)
-        {
-            if (!TryRescale(m, digits - scale, out long padded)) return false;
-            result = Value.FromScaled(padded, digits);
-            return true;
-        }
+        if (!a.TryGetScaled(out long m, out int scale) || !TryRoundScaled(m, scale, digits, out long r)) return false;
+        result = Value.FromScaled(r, digits);
+        return true;
+    }
+
+    /// <summary>The mantissa form of <see cref="TryScaledRound"/>: the result has scale <paramref name="digits"/> (0..28).</summary>
+    internal static bool TryRoundScaled(long m, int scale, int digits, out long result)
+    {
+        result = 0;
+        if (digits > 28) return false;
+        if (scale <= digits) return TryRescale(m, digits - scale, out result);
         int drop = scale - digits;
         if (drop >= Pow10Long.Length) return false;
         long unit = Pow10Long[drop];
         long q = m / unit, r = m % unit;
         if (Math.Abs(r) * 2 >= unit) q += Math.Sign(m);
-        result = Value.FromScaled(q, digits);
+        result = q;
         return true;
     }
 
