@@ -249,7 +249,7 @@ internal static class Numbers
         int drop = scale - digits;
         if (drop >= Pow10Long.Length) return false;
         long unit = Pow10Long[drop];
-        long q = m / unit, r = m % unit;
+        var (q, r) = Math.DivRem(m, unit);
         if (Math.Abs(r) * 2 >= unit) q += Math.Sign(m);
         result = q;
         return true;
