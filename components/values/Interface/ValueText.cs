@@ -352,32 +352,49 @@ public static class ValueText
 
     /// <summary>Short: at most 19 significant digits and scale ≤ 28, in mantissa and scale; Long: valid but
     /// needs the general parser.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static DecimalText ScanDecimal(ReadOnlySpan<byte> s, out ulong mantissa, out int scale)
     {
         mantissa = 0;
         scale = 0;
         if (s.Length == 0) return DecimalText.Invalid;
         int i = s[0] is (byte)'-' or (byte)'+' ? 1 : 0;
-        int digits = 0;
-        bool seenDot = false, any = false, tooLong = false;
+        int first = i;
+        // The digits before the point, then those after it, each in a loop of its own. Leading zeros add
+        // nothing to the mantissa, so it is exact whenever the significant digits are 19 or fewer.
+        ulong m = 0;
         for (; i < s.Length; i++)
         {
-            byte c = s[i];
-            uint d = (uint)(c - '0');
-            if (d <= 9)
-            {
-                any = true;
-                if (mantissa != 0 || d != 0) digits++;
-                if (digits > 19) tooLong = true;
-                else mantissa = mantissa * 10 + d;
-                if (seenDot) scale++;
-                continue;
-            }
-            if (c == '.' && !seenDot) { seenDot = true; continue; }
-            return DecimalText.Invalid;
+            uint d = (uint)(s[i] - '0');
+            if (d > 9) break;
+            m = m * 10 + d;
         }
-        if (!any) return DecimalText.Invalid;
-        return tooLong || scale > 28 ? DecimalText.Long : DecimalText.Short;
+        int digits = i - first;
+        if (i < s.Length)
+        {
+            if (s[i] != '.') return DecimalText.Invalid;
+            int point = ++i;
+            for (; i < s.Length; i++)
+            {
+                uint d = (uint)(s[i] - '0');
+                if (d > 9) return DecimalText.Invalid;
+                m = m * 10 + d;
+            }
+            scale = i - point;
+            digits += scale;
+        }
+        if (digits == 0) return DecimalText.Invalid;
+        mantissa = m;
+        return scale > 28 || (digits > 19 && SignificantDigits(s[first..]) > 19) ? DecimalText.Long : DecimalText.Short;
+    }
+
+    /// <summary>Digits of valid decimal text from the first that is not zero.</summary>
+    private static int SignificantDigits(ReadOnlySpan<byte> digitsAndPoint)
+    {
+        int leading = digitsAndPoint.IndexOfAnyExcept((byte)'0', (byte)'.');
+        if (leading < 0) return 0;
+        var rest = digitsAndPoint[leading..];
+        return rest.Length - (rest.Contains((byte)'.') ? 1 : 0);
     }
 
     /// <summary>Boolean text for cast and typed CSV columns: true/false, t/f, yes/no, 1/0 (any case).</summary>
