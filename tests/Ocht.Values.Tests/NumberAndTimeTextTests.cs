@@ -73,4 +73,24 @@ public class NumberAndTimeTextTests
         }), 5000);
         Assert.True(numbers > 2000, $"only {numbers} numbers generated");
     }
+    [Fact]
+    public void Decimals_and_timestamps_print_as_the_framework_prints_them()
+    {
+        var printed = new byte[64];
+        Properties.Check(Prop.ForAll(Gen.Zip(Gen.Zip(Gen.Choose(int.MinValue, int.MaxValue), Gen.Choose(0, 1_000_000)), Gen.Zip(Gen.Choose(0, 28), Gen.Choose(0, int.MaxValue))).ToArbitrary(), t =>
+        {
+            var ((high, low), (scale, tickSeed)) = t;
+            long mantissa = (long)high * 1_000_000 + low;
+            var number = Value.FromScaled(mantissa, scale);
+            string framework = number.AsDecimal.ToString(CultureInfo.InvariantCulture);
+            Assert.True(ValueText.TryFormatUtf8(number, printed, out int n));
+            Assert.Equal(framework, Encoding.ASCII.GetString(printed, 0, n));
+
+            long ticks = (long)((ulong)(uint)tickSeed * 1_170_000_000_001UL % (ulong)DateTime.MaxValue.Ticks);
+            string time = new DateTime(ticks, DateTimeKind.Utc).ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+            Assert.True(ValueText.TryFormatTimestampUtf8(ticks, printed, out n));
+            Assert.Equal(time, Encoding.ASCII.GetString(printed, 0, n));
+            return true;
+        }), 5000);
+    }
 }

@@ -50,26 +50,39 @@ public static class ValueText
         }
     }
 
-    /// <summary>mantissa × 10^-scale as System.Decimal prints it ("-12.50"), without building a decimal.</summary>
+    /// <summary>mantissa × 10^-scale as System.Decimal prints it ("-12.50"), without building a decimal
+    /// (<paramref name="mantissa"/> is not long.MinValue).</summary>
     private static bool TryFormatScaledUtf8(long mantissa, int scale, Span<byte> destination, out int written)
     {
-        Span<byte> text = stackalloc byte[48]; // 19 digits, 28 of scale, sign and point fit
-        ulong magnitude = mantissa < 0 ? (ulong)(-mantissa) : (ulong)mantissa;
-        int pos = text.Length;
-        for (int i = 0; i < scale; i++)
+        written = 0;
+        ulong magnitude = (ulong)Math.Abs(mantissa), whole = magnitude, fraction = 0;
+        if (scale >= Pow10.Length) (whole, fraction) = (0, magnitude);
+        else if (scale > 0) (whole, fraction) = Math.DivRem(magnitude, Pow10[scale]);
+        int pos = 0;
+        if (mantissa < 0)
         {
-            text[--pos] = (byte)('0' + (int)(magnitude % 10));
-            magnitude /= 10;
+            if (destination.IsEmpty) return false;
+            destination[pos++] = (byte)'-';
         }
-        if (scale > 0) text[--pos] = (byte)'.';
-        do
+        if (!Utf8Formatter.TryFormat(whole, destination[pos..], out int n)) return false;
+        pos += n;
+        if (scale > 0)
         {
-            text[--pos] = (byte)('0' + (int)(magnitude % 10));
-            magnitude /= 10;
-        } while (magnitude != 0);
-        if (mantissa < 0) text[--pos] = (byte)'-';
-        return Copy(text[pos..], destination, out written);
+            // Exactly scale digits after the point, leading zeros included.
+            if (pos == destination.Length) return false;
+            destination[pos++] = (byte)'.';
+            if (!Utf8Formatter.TryFormat(fraction, destination[pos..], out n, new StandardFormat('D', (byte)scale))) return false;
+            pos += n;
+        }
+        written = pos;
+        return true;
     }
+
+    private static readonly ulong[] Pow10 = [.. Enumerable.Range(0, 20).Select(n => n == 0 ? 1UL : checked((ulong)Math.Pow(10, n)))];
+
+    /// <summary>"00" to "99": two-digit parts of timestamps are written from one look-up.</summary>
+    private static ReadOnlySpan<byte> DigitPairs =>
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     public static string FormatFloat(double f) =>
         double.IsNaN(f) ? "NaN" : double.IsPositiveInfinity(f) ? "Infinity" : double.IsNegativeInfinity(f) ? "-Infinity"
@@ -87,22 +100,24 @@ public static class ValueText
     {
         written = 0;
         if (destination.Length < 29) return false;
-        var t = new DateTime(utcTicks, DateTimeKind.Utc);
-        int year = t.Year;
-        if (year > 9999) return false;
+        // The date in one computation (each of DateTime's Year, Month and Day computes it again), the time of
+        // day by division.
+        new DateTime(utcTicks, DateTimeKind.Utc).Deconstruct(out int year, out int month, out int day);
+        long timeOfDay = utcTicks % TimeSpan.TicksPerDay;
+        int seconds = (int)(timeOfDay / TimeSpan.TicksPerSecond);
         Write4(destination, 0, year);
         destination[4] = (byte)'-';
-        Write2(destination, 5, t.Month);
+        Write2(destination, 5, month);
         destination[7] = (byte)'-';
-        Write2(destination, 8, t.Day);
+        Write2(destination, 8, day);
         destination[10] = (byte)'T';
-        Write2(destination, 11, t.Hour);
+        Write2(destination, 11, seconds / 3600);
         destination[13] = (byte)':';
-        Write2(destination, 14, t.Minute);
+        Write2(destination, 14, seconds / 60 % 60);
         destination[16] = (byte)':';
-        Write2(destination, 17, t.Second);
+        Write2(destination, 17, seconds % 60);
         int pos = 19;
-        long fraction = utcTicks % TimeSpan.TicksPerSecond;
+        long fraction = timeOfDay - seconds * TimeSpan.TicksPerSecond;
         if (fraction != 0)
         {
             destination[pos++] = (byte)'.';
@@ -438,8 +453,8 @@ public static class ValueText
 
     private static void Write2(Span<byte> d, int at, int v)
     {
-        d[at] = (byte)('0' + v / 10);
-        d[at + 1] = (byte)('0' + v % 10);
+        d[at] = DigitPairs[v * 2];
+        d[at + 1] = DigitPairs[v * 2 + 1];
     }
 
     private static void Write4(Span<byte> d, int at, int v)
