@@ -15,6 +15,36 @@ public class BatchTests
         Assert.Equal([2L, 4L], batch.Lines.ToArray());
     }
 
+    [Theory]
+    [InlineData(6, 7, 4096)]   // the pooled array has room: rows move apart in place
+    [InlineData(6, 8, 4096)]
+    [InlineData(6, 9, 4096)]   // no room: a new array
+    [InlineData(3, 4, 5)]
+    [InlineData(2, 2, 3)]
+    public void Widening_keeps_every_row_and_adds_null_fields(int from, int to, int capacity)
+    {
+        var names = Enumerable.Range(0, to).Select(i => $"f{i}").ToArray();
+        var batch = new Batch(Schema.Of(names[..from]), capacity);
+        int rows = capacity - 1;
+        for (int r = 0; r < rows; r++)
+        {
+            var cells = batch.AddRow(r + 1);
+            for (int c = 0; c < from; c++) cells[c] = c % 2 == 0 ? Value.FromInt(r * 100 + c) : Value.FromString($"{r}:{c}");
+        }
+        batch.Widen(Schema.Of(names));
+        Assert.Equal(to, batch.Width);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = batch.Row(r);
+            for (int c = 0; c < from; c++) Assert.Equal(c % 2 == 0 ? $"{r * 100 + c}" : $"{r}:{c}", row[c].ToString());
+            for (int c = from; c < to; c++) Assert.True(row[c].IsNull, $"row {r} field {c} is {row[c]}");
+            Assert.Equal(r + 1, batch.LineOf(r));
+        }
+        var added = batch.AddRow(0);
+        foreach (var cell in added) Assert.True(cell.IsNull);
+        Assert.Throws<ArgumentException>(() => batch.Widen(Schema.Of(names[..(from - 1)])));
+    }
+
     [Fact]
     public void Batches_from_records_cut_where_the_fields_change()
     {

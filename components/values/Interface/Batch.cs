@@ -141,6 +141,30 @@ public sealed class Batch
         ReturnCells(old, used);
     }
 
+    /// <summary>Appends fields, null in every row: <paramref name="wider"/> starts with this batch's fields (derive
+    /// and lookup add theirs at the end). The rows move apart within their cell array when it has room for every
+    /// row the batch may hold at the new width (pooled arrays come in powers of two, so one more field usually
+    /// fits); otherwise they move to a new array.</summary>
+    public void Widen(Schema wider)
+    {
+        int from = Schema.Width, to = wider.Width;
+        if (to < from) throw new ArgumentException($"widen must not narrow the batch ({from} fields to {to})");
+        if (_cells.Length < Capacity * to)
+        {
+            var cells = RentCells(Capacity * to);
+            for (int row = 0; row < Count; row++) _cells.AsSpan(row * from, from).CopyTo(cells.AsSpan(row * to, from));
+            Reshape(wider, cells);
+            return;
+        }
+        // From the last row down, each row's new place starts at or after its old one and past every row not moved yet.
+        for (int row = Count - 1; row >= 0; row--)
+        {
+            _cells.AsSpan(row * from, from).CopyTo(_cells.AsSpan(row * to, from));
+            _cells.AsSpan(row * to + from, to - from).Clear();
+        }
+        Schema = wider;
+    }
+
     /// <summary>Renames fields without touching cells (same width, same positions).</summary>
     public void Relabel(Schema schema)
     {

@@ -70,14 +70,8 @@ internal static class DeriveStep
         {
             var inputSchema = input.Schema;
             var shape = _shapes.For(inputSchema);
-            int n = input.Count, inWidth = input.Width, outWidth = shape.Output.Width;
-            if (!ReferenceEquals(shape.Output, inputSchema))
-            {
-                var cells = Batch.RentCells(Math.Max(1, input.Capacity) * outWidth);
-                for (int i = 0; i < n; i++)
-                    input.Row(i).CopyTo(cells.AsSpan(i * outWidth, inWidth));
-                input.Reshape(shape.Output, cells);
-            }
+            int n = input.Count, inWidth = input.Width;
+            if (!ReferenceEquals(shape.Output, input.Schema)) input.Widen(shape.Output);
             if (!shape.Replaces && TryDeriveAll(input, shape))
             {
                 output.Emit(input);

@@ -85,14 +85,8 @@ internal static class LookupStep
         public override void Process(Batch input, StepOutput output)
         {
             var shape = _shapes.For(input.Schema);
-            int n = input.Count, inWidth = input.Width, outWidth = shape.Output.Width;
-            if (!ReferenceEquals(shape.Output, input.Schema))
-            {
-                var cells = Batch.RentCells(Math.Max(1, input.Capacity) * outWidth);
-                for (int i = 0; i < n; i++)
-                    input.Row(i).CopyTo(cells.AsSpan(i * outWidth, inWidth));
-                input.Reshape(shape.Output, cells);
-            }
+            int n = input.Count;
+            if (!ReferenceEquals(shape.Output, input.Schema)) input.Widen(shape.Output);
             var key = new Value[shape.Keys.Length];
             for (int i = 0; i < n; i++)
             {
