@@ -6,6 +6,12 @@ namespace Ocht.Spill;
 public static class SpillStores
 {
     /// <summary>Runs in a private directory under <paramref name="root"/> (default: the system temp
-    /// directory), deleted with everything in it when the store is disposed — after the run, also on failure.</summary>
-    public static Func<ISpillStore> TempFiles(string? root = null) => () => new TempFileSpillStore(root ?? Path.GetTempPath());
+    /// directory), deleted with everything in it when the store is disposed — after the run, also on failure.
+    /// Each run is kept as files of <paramref name="segmentBytes"/> (default 8 MiB), each deleted as soon as
+    /// the merge has read it.</summary>
+    public static Func<ISpillStore> TempFiles(string? root = null, int segmentBytes = 8 << 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentBytes);
+        return () => new TempFileSpillStore(root ?? Path.GetTempPath(), segmentBytes);
+    }
 }

@@ -9,7 +9,7 @@ public interface ISpillStore : IDisposable
     /// <summary>A new, empty run to write; returns its id with the stream.</summary>
     (int Id, Stream Stream) Create();
 
-    /// <summary>Opens a finished run for reading.</summary>
+    /// <summary>Opens a finished run for reading, once: a store may give back its space as it is read.</summary>
     Stream Open(int id);
 
     /// <summary>Removes a run that is no longer needed.</summary>
