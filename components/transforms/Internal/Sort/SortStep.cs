@@ -6,7 +6,7 @@ namespace Ocht.Transforms;
 
 internal static class SortStep
 {
-    public static readonly ComponentSpec Spec = new("step", "sort", "Stable sort. Ascending puts nulls last, descending puts them first; text compares by code point. Past half of options.memory_mb it writes sorted runs to temporary files and merges them at the end (external merge sort), so memory stays bounded whatever the input size.",
+    public static readonly ComponentSpec Spec = new("step", "sort", "Stable sort. Ascending puts nulls last, descending puts them first; text compares by code point. Past half of options.memory_mb it writes sorted runs to temporary files and merges them at the end (external merge sort), so memory stays bounded whatever the input size; the merge deletes each part of a run as soon as it has read it, so temporary space shrinks as the output grows.",
     [
         new OptionSpec("by", OptionType.SortKeys, "keys: an expression, or [\"desc\", expression]") { Required = true },
     ])
