@@ -30,43 +30,72 @@ internal abstract class Accumulator
         _ => () => new Last(),
     };
 
-    private sealed class CountRecords : Accumulator
+    /// <summary>The column-wise form of an aggregate (see <see cref="BatchMerge"/>), one per run; null for the
+    /// aggregates that only go record by record (count-distinct, first, last).</summary>
+    public static Func<AggregateKernel>? KernelFactory(string name, bool hasArgument) => name switch
     {
-        private long _count;
-        public override void Prepare(in Value v) { }
-        public override void Commit() => _count++;
-        public override Value Result() => Value.FromInt(_count);
+        "count" => () => new CountKernel(nonNullOnly: hasArgument),
+        "sum" => () => new SumKernel(average: false),
+        "avg" => () => new SumKernel(average: true),
+        "min" => () => new ExtremeKernel(max: false),
+        "max" => () => new ExtremeKernel(max: true),
+        _ => null,
+    };
+
+    /// <summary>count of records or of non-null values.</summary>
+    internal abstract class Counter : Accumulator
+    {
+        public long Count { get; set; }
+        public override Value Result() => Value.FromInt(Count);
     }
 
-    private sealed class CountValues : Accumulator
+    private sealed class CountRecords : Counter
     {
-        private long _count;
+        public override void Prepare(in Value v) { }
+        public override void Commit() => Count++;
+    }
+
+    private sealed class CountValues : Counter
+    {
         private bool _pending;
         public override void Prepare(in Value v) => _pending = !v.IsNull;
-        public override void Commit() { if (_pending) _count++; }
-        public override Value Result() => Value.FromInt(_count);
+        public override void Commit() { if (_pending) Count++; }
+    }
+
+    /// <summary>sum and avg: a running sum of the non-null values, and how many there were.</summary>
+    internal abstract class Summing : Accumulator
+    {
+        private protected RunningSum _sum;
+        public long Count { get; set; }
+        /// <summary>The sum while it is kept exactly as mantissa and scale (see <see cref="ExactSum"/>).</summary>
+        public bool TryGetExact(out ExactSum sum) => _sum.TryGetExact(out sum);
+        public void SetExact(ExactSum sum) => _sum.SetExact(sum);
     }
 
     /// <summary>Sum of ints is an int (overflow rejects the record); with decimals, decimal; with floats, float. Nulls are skipped; no values gives null.</summary>
-    private sealed class Sum : Accumulator
+    private sealed class Sum : Summing
     {
-        private RunningSum _sum = new(intsAsDecimal: false, "sum");
         private bool _pendingAdds;
+        public Sum() => _sum = new(intsAsDecimal: false, "sum");
         public override void Prepare(in Value v)
         {
             _pendingAdds = !v.IsNull;
             if (_pendingAdds) _sum.Prepare(v);
         }
-        public override void Commit() { if (_pendingAdds) _sum.Commit(); }
+        public override void Commit()
+        {
+            if (!_pendingAdds) return;
+            _sum.Commit();
+            Count++;
+        }
         public override Value Result() => _sum.Value;
     }
 
     /// <summary>Mean of the non-null values: exact decimal for ints and decimals, float when any is a float.</summary>
-    private sealed class Average : Accumulator
+    private sealed class Average : Summing
     {
-        private RunningSum _sum = new(intsAsDecimal: true, "avg");
-        private long _count;
         private bool _pendingCounts;
+        public Average() => _sum = new(intsAsDecimal: true, "avg");
         public override void Prepare(in Value v)
         {
             _pendingCounts = !v.IsNull;
@@ -76,9 +105,9 @@ internal abstract class Accumulator
         {
             if (!_pendingCounts) return;
             _sum.Commit();
-            _count++;
+            Count++;
         }
-        public override Value Result() => _count == 0 ? Value.Null : Ex.Divide(_sum.Value, Value.FromInt(_count));
+        public override Value Result() => Count == 0 ? Value.Null : Ex.Divide(_sum.Value, Value.FromInt(Count));
     }
 
     /// <summary>
@@ -86,7 +115,7 @@ internal abstract class Accumulator
     /// (no Value stored per record, so no GC write barrier) while that can add exactly, and becomes a Value
     /// added by the §3 rules from the first number it cannot.
     /// </summary>
-    private struct RunningSum(bool intsAsDecimal, string op)
+    private protected struct RunningSum(bool intsAsDecimal, string op)
     {
         private ExactSum _fast, _pendingFast;
         private Value _general, _pendingGeneral;
@@ -112,22 +141,35 @@ internal abstract class Accumulator
             _isGeneral = _pendingIsGeneral;
             if (_isGeneral) _general = _pendingGeneral;
         }
+
+        public readonly bool TryGetExact(out ExactSum sum)
+        {
+            sum = _fast;
+            return !_isGeneral;
+        }
+
+        public void SetExact(ExactSum sum) => _fast = sum;
     }
 
     /// <summary>min / max of the non-null values in the order of <see cref="ValueOrder"/>.</summary>
-    private sealed class Extreme(bool max) : Accumulator
+    internal sealed class Extreme(bool max) : Accumulator
     {
-        private Value _best = Value.Null;
         private Value _pending;
         private bool _pendingWins;
+        public Value Best { get; set; } = Value.Null;
         // Compared here rather than in Commit, so only a new extreme is copied (a Value store costs a write barrier).
         public override void Prepare(in Value v)
         {
-            _pendingWins = !v.IsNull && (_best.IsNull || (max ? ValueOrder.Compare(v, _best) > 0 : ValueOrder.Compare(v, _best) < 0));
+            _pendingWins = Beats(v, Best, max);
             if (_pendingWins) _pending = v;
         }
-        public override void Commit() { if (_pendingWins) _best = _pending; }
-        public override Value Result() => _best;
+        public override void Commit() { if (_pendingWins) Best = _pending; }
+        public override Value Result() => Best;
+
+        /// <summary>Whether <paramref name="v"/> replaces <paramref name="best"/>: a non-null value that is
+        /// strictly greater (max) or less (min); on a tie the first stays.</summary>
+        public static bool Beats(in Value v, in Value best, bool max) =>
+            !v.IsNull && (best.IsNull || (max ? ValueOrder.Compare(v, best) > 0 : ValueOrder.Compare(v, best) < 0));
     }
 
     private sealed class CountDistinct : Accumulator

@@ -28,13 +28,26 @@ internal static class AggregateStep
     {
         private readonly GroupTable _groups = new(grouping);
         private readonly GroupReader _reader = new(grouping);
+        private readonly BatchMerge? _batchMerge = BatchMerge.For(grouping);
         private long _sequence;
 
         public override void Process(Batch input, StepOutput output)
         {
             _sequence = input.Sequence;
-            long merged = 0;
             bool inputsRead = _reader.TryReadAll(input);
+            long merged = inputsRead && _batchMerge is not null && _batchMerge.TryMerge(input, _groups, _reader)
+                ? input.Count
+                : MergeRecordByRecord(input, inputsRead, output);
+            _reader.ReleaseInputs();
+            output.Merge(merged);
+            if (merged > 0) Holding(input);
+            input.Release();
+        }
+
+        /// <summary>Adds the records one by one, two-phase, so a record an aggregate refuses changes no group.</summary>
+        private long MergeRecordByRecord(Batch input, bool inputsRead, StepOutput output)
+        {
+            long merged = 0;
             for (int i = 0; i < input.Count; i++)
             {
                 var row = Row.Of(input, i);
@@ -55,10 +68,7 @@ internal static class AggregateStep
                     output.Reject(Reject(input, i, e.Kind, e.Message));
                 }
             }
-            _reader.ReleaseInputs();
-            output.Merge(merged);
-            if (merged > 0) Holding(input);
-            input.Release();
+            return merged;
         }
 
         public override IEnumerable<Batch> Complete(StepOutput output)

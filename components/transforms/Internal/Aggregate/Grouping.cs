@@ -5,7 +5,7 @@ using Ocht.Values;
 namespace Ocht.Transforms;
 
 /// <summary>One output field of "fields": [aggregate, expression?].</summary>
-internal sealed record AggregateField(string Output, string Function, CompiledExpr? Input, Func<Accumulator> Create);
+internal sealed record AggregateField(string Output, string Function, CompiledExpr? Input, Func<Accumulator> Create, Func<AggregateKernel>? Kernel);
 
 /// <summary>
 /// The "by" and "fields" options shared by aggregate and window, validated once, so both steps
@@ -81,7 +81,7 @@ internal sealed class Grouping
             input = expr is null ? null : Expressions.Expressions.Compile(expr, s.Diagnostics);
             if (input is null) return null;
         }
-        return new AggregateField(output, name, input, Accumulator.Factory(name, args == 1));
+        return new AggregateField(output, name, input, Accumulator.Factory(name, args == 1), Accumulator.KernelFactory(name, args == 1));
     }
 
     public Accumulator[] NewAccumulators()
@@ -97,6 +97,9 @@ internal sealed class Group(Value[] key, Accumulator[] accumulators)
 {
     public Value[] Key { get; } = key;
     public Accumulator[] Accumulators { get; } = accumulators;
+    /// <summary>The batch (by <see cref="BatchMerge"/>'s count) that last touched the group, and its number there.</summary>
+    public long TouchedIn { get; set; }
+    public int NumberInBatch { get; set; }
 
     /// <summary>Writes the key, then each aggregate's result.</summary>
     public void WriteTo(Span<Value> cells)
@@ -206,8 +209,17 @@ internal sealed class GroupTable(Grouping grouping)
     /// exists only for records that were merged.</summary>
     public void Discard(Group group)
     {
-        _index.Remove(new KeyTuple(group.Key));
-        _groups.RemoveAt(_groups.Count - 1);
+        System.Diagnostics.Debug.Assert(ReferenceEquals(group, _groups[^1]));
+        TakeBackFrom(_groups.Count - 1);
+    }
+
+    /// <summary>Takes back every group from the <paramref name="count"/>th on (those a batch created
+    /// before it went record by record after all).</summary>
+    public void TakeBackFrom(int count)
+    {
+        if (count >= _groups.Count) return;
+        for (int g = count; g < _groups.Count; g++) _index.Remove(new KeyTuple(_groups[g].Key));
+        _groups.RemoveRange(count, _groups.Count - count);
         ForgetRecent();
     }
 
@@ -281,6 +293,16 @@ internal sealed class GroupReader(Grouping grouping)
             if (!input.TryEvalAll(batch, column)) return false;
         }
         return true;
+    }
+
+    /// <summary>Aggregate <paramref name="field"/>'s inputs for the batch <see cref="TryReadAll"/> evaluated.</summary>
+    public InputColumn Input(int field)
+    {
+        var batch = _batch!;
+        if (_batchInputSlots[field] is var slot and >= 0) return new InputColumn(batch.Cells, batch.Width, slot);
+        return _columns[field] is { } column && grouping.Fields[field].Input is not null
+            ? new InputColumn(column.AsSpan(0, _columnRows), 1, 0)
+            : default;
     }
 
     /// <summary>Takes the inputs of one row of the batch <see cref="TryReadAll"/> evaluated (read in place).</summary>
