@@ -183,6 +183,31 @@ public class StepTests
         Assert.Equal("""{"g":"a","n":4,"c":3,"s":7,"m":4}""", Assert.Single(h.Json));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Groups_count_right_past_the_size_the_code_table_keeps(bool widenFirst)
+    {
+        // The code table (2^18 slots) gives up part-way: either many first codes, then second codes that
+        // need wider rows (1,024 rows of 512), or both growing together (1,200 rows of 1,024). Each
+        // group is met twice.
+        var once = widenFirst
+            ? Enumerable.Range(0, 1024).Select(i => ($"a{i}", 0)).Concat(Enumerable.Range(1, 299).Select(j => ("a0", j))).ToArray()
+            : Enumerable.Range(0, 1200).Select(i => ($"a{i}", i / 2)).ToArray();
+        var records = once.Concat(once).Select(k => Record.Of(("a", k.Item1), ("b", k.Item2))).ToArray();
+        var h = Harness.Run("""{"op": "aggregate", "by": ["a", "b"], "fields": {"n": ["count"]}}""", records, batchSize: 500);
+        Assert.Equal(once.Select(k => $"{k.Item1}/{k.Item2}/2"), h.Output.Select(r => $"{r["a"].AsString}/{r["b"].AsInt}/{r["n"].AsInt}"));
+    }
+
+    [Fact]
+    public void Every_pair_of_two_key_fields_is_its_own_group()
+    {
+        var records = Enumerable.Range(0, 2 * 30 * 37).Select(i => Record.Of(("a", $"a{i % 30}"), ("b", i % 37))).ToArray();
+        var h = Harness.Run("""{"op": "aggregate", "by": ["a", "b"], "fields": {"n": ["count"]}}""", records, batchSize: 512);
+        Assert.Equal(30 * 37, h.Output.Count);
+        Assert.All(h.Output, r => Assert.Equal(2L, r["n"].AsInt));
+    }
+
     [Fact]
     public void Keys_that_are_equal_but_not_alike_share_a_group()
     {

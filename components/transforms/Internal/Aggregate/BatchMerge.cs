@@ -13,11 +13,17 @@ namespace Ocht.Transforms;
 internal sealed class BatchMerge
 {
     private readonly AggregateKernel[] _kernels;
+    private readonly GroupCodes? _codes;
     private readonly List<Group> _touched = new();
     private int[] _groupOf = [];
     private long _batches, _declined;
+    private int _removalsSeen;
 
-    private BatchMerge(AggregateKernel[] kernels) => _kernels = kernels;
+    private BatchMerge(AggregateKernel[] kernels, int keyFields)
+    {
+        _kernels = kernels;
+        _codes = GroupCodes.For(keyFields);
+    }
 
     /// <summary>The column-wise form of <paramref name="grouping"/>, or null when one of its aggregates has none.</summary>
     public static BatchMerge? For(Grouping grouping)
@@ -28,7 +34,7 @@ internal sealed class BatchMerge
             if (grouping.Fields[a].Kernel is not { } create) return null;
             kernels[a] = create();
         }
-        return new BatchMerge(kernels);
+        return new BatchMerge(kernels, grouping.By.Length);
     }
 
     /// <summary>Adds every record of <paramref name="batch"/> (whose inputs <paramref name="reader"/> has read);
@@ -58,10 +64,18 @@ internal sealed class BatchMerge
     private ReadOnlySpan<Group> GroupsOf(Batch batch, GroupTable groups, GroupReader reader)
     {
         if (_groupOf.Length < batch.Count) _groupOf = new int[batch.Capacity];
+        if (groups.Removals != _removalsSeen)
+        {
+            _codes?.ForgetGroups();
+            _removalsSeen = groups.Removals;
+        }
         long stamp = _batches;
+        var slots = reader.KeySlots(batch.Schema);
+        var scratch = reader.KeyScratch;
         for (int r = 0; r < batch.Count; r++)
         {
-            var group = reader.FindGroup(groups, Row.Of(batch, r), out _);
+            var cells = batch.Row(r);
+            var group = _codes is not null ? _codes.Find(cells, slots, groups, scratch) : groups.Find(cells, slots, scratch, out _);
             if (group.TouchedIn != stamp)
             {
                 group.TouchedIn = stamp;

@@ -130,6 +130,9 @@ internal sealed class GroupTable(Grouping grouping)
 
     public IReadOnlyList<Group> InOrder => _groups;
     public int Count => _groups.Count;
+    /// <summary>How many times groups were taken away (a cleared table, groups taken back): whoever keeps
+    /// groups of its own must drop them when this changes.</summary>
+    public int Removals { get; private set; }
 
     /// <summary>The group of <paramref name="probe"/> (a key over a scratch buffer), created when new.</summary>
     public Group Find(KeyTuple probe, out bool created)
@@ -221,6 +224,7 @@ internal sealed class GroupTable(Grouping grouping)
         for (int g = count; g < _groups.Count; g++) _index.Remove(new KeyTuple(_groups[g].Key));
         _groups.RemoveRange(count, _groups.Count - count);
         ForgetRecent();
+        Removals++;
     }
 
     public void Clear()
@@ -228,6 +232,7 @@ internal sealed class GroupTable(Grouping grouping)
         _index.Clear();
         _groups.Clear();
         ForgetRecent();
+        Removals++;
     }
 }
 
@@ -255,6 +260,12 @@ internal sealed class GroupReader(Grouping grouping)
             _key[k] = slots[k] >= 0 ? row.Cells[slots[k]] : Value.Null;
         return new KeyTuple(_key);
     }
+
+    /// <summary>Where the key fields are in batches of <paramref name="schema"/> (-1: absent, so null).</summary>
+    public int[] KeySlots(Schema schema) => _slots.For(schema);
+
+    /// <summary>A buffer for a key the group table must look up whole.</summary>
+    public Value[] KeyScratch => _key;
 
     /// <summary>The row's group in <paramref name="groups"/>, created when new.</summary>
     public Group FindGroup(GroupTable groups, in Row row, out bool created) =>
