@@ -81,5 +81,59 @@ public sealed class SpillTests : IDisposable
         Assert.Empty(Directory.GetFiles(Directory.GetDirectories(_root).Single()));
     }
 
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
+    }
+
+    private static int[] ProcessesThatAreGone(int count) => Enumerable.Range(4_000_000, 10_000).Where(pid =>
+    {
+        try { System.Diagnostics.Process.GetProcessById(pid).Dispose(); return false; }
+        catch (ArgumentException) { return true; }
+    }).Take(count).ToArray();
+
+    /// <summary>A spill directory as a process would leave it, with one segment, last changed <paramref name="ago"/>
+    /// (the segment <paramref name="segmentAgo"/>, when given: appending to a file leaves the directory's time alone).</summary>
+    private string LeftBehind(string name, TimeSpan ago, TimeSpan? segmentAgo = null)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+        var file = Path.Combine(directory, "run-000001-00000.bin");
+        File.WriteAllBytes(file, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow - (segmentAgo ?? ago));
+        Directory.SetLastWriteTimeUtc(directory, DateTime.UtcNow - ago);
+        return directory;
+    }
+
+    [Fact]
+    public void A_store_that_starts_spilling_removes_what_killed_processes_left_and_nothing_else()
+    {
+        string guid = Guid.NewGuid().ToString("N");
+        var gone = ProcessesThatAreGone(3);
+        var abandoned = LeftBehind($"ocht-spill-{gone[0]}-{guid}", TimeSpan.FromHours(2));
+        var recent = LeftBehind($"ocht-spill-{gone[1]}-{guid}", TimeSpan.FromMinutes(10));
+        var writing = LeftBehind($"ocht-spill-{gone[2]}-{guid}", TimeSpan.FromHours(2), segmentAgo: TimeSpan.FromMinutes(10));
+        var ours = LeftBehind($"ocht-spill-{Environment.ProcessId}-{guid}", TimeSpan.FromHours(2));
+        var alive = LeftBehind($"ocht-spill-1-{guid}", TimeSpan.FromHours(2));
+        var other = LeftBehind("ocht-spill-notes", TimeSpan.FromHours(2));
+
+        using (var store = SpillStores.TempFiles(_root)())
+        {
+            Assert.True(Directory.Exists(abandoned), "nothing is swept before the store spills");
+            using var run = store.Create().Stream;
+            run.WriteByte(1);
+        }
+        Assert.False(Directory.Exists(abandoned));
+        Assert.All([recent, writing, ours, alive, other], d => Assert.True(Directory.Exists(d), d));
+
+        // Three hours later by the store's clock, the recent one has been quiet long enough too.
+        using (var later = SpillStores.TempFiles(_root, clock: new ShiftedClock(TimeSpan.FromHours(3)))())
+        {
+            using var run = later.Create().Stream;
+            run.WriteByte(1);
+        }
+        Assert.False(Directory.Exists(recent));
+        Assert.All([ours, alive, other], d => Assert.True(Directory.Exists(d), d));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -8,16 +8,22 @@ namespace Ocht.Spill;
 /// back as it goes instead of at the end, so temporary disk (and page cache) peaks lower, and the output written
 /// during the merge reuses memory just freed rather than memory the system must first provide.
 /// </summary>
-internal sealed class TempFileSpillStore(string root, int segmentBytes) : ISpillStore
+internal sealed class TempFileSpillStore(string root, int segmentBytes, TimeProvider clock) : ISpillStore
 {
     private readonly int _segmentBytes = segmentBytes;
     private readonly Dictionary<int, int> _segments = new();
     private string? _directory;
     private int _next;
 
-    /// <summary>The directory, created on first use so runs that never spill touch no disk.</summary>
-    public string Directory => _directory ??= System.IO.Directory.CreateDirectory(
-        Path.Combine(root, $"ocht-spill-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+    /// <summary>The directory, created on first use so runs that never spill touch no disk; what killed
+    /// processes left under the root goes first.</summary>
+    public string Directory => _directory ??= Start();
+
+    private string Start()
+    {
+        AbandonedSpills.Sweep(root, clock.GetUtcNow());
+        return System.IO.Directory.CreateDirectory(Path.Combine(root, $"{AbandonedSpills.Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+    }
 
     public (int Id, Stream Stream) Create()
     {
