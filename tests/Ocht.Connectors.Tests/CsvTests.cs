@@ -172,6 +172,28 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public async Task The_sink_writes_any_text_as_utf8_and_quotes_it_when_needed()
+    {
+        string[] texts = ["plain", "é 日本 😀", "a;b", "line\nbreak", "cr\r", "q\"uote", "bad \uD800 surrogate", new string('x', 2000) + ";", "\uD83D"];
+        await using (var sink = Csv.OpenSink(Config("""{"connector": "csv", "path": "t.csv", "delimiter": ";", "header": false}""", Roles.Sink), new SinkContext("t", 100, TimeProvider.System)))
+        {
+            var rejected = new SinkRejections();
+            foreach (var batch in Batch.FromRecords(texts.Select(t => Record.Of(("t", t)))))
+            {
+                rejected.Begin(batch);
+                await sink.WriteAsync(batch, rejected, CancellationToken.None);
+            }
+            await sink.CommitAsync(CancellationToken.None);
+        }
+        string Expected(string t)
+        {
+            var utf8 = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(t)); // lone surrogates become U+FFFD
+            return utf8.IndexOfAny([';', '"', '\r', '\n']) >= 0 ? "\"" + utf8.Replace("\"", "\"\"") + "\"" : utf8;
+        }
+        Assert.Equal(string.Concat(texts.Select(t => Expected(t) + "\n")), File.ReadAllText(Path.Combine(_dir, "t.csv")));
+    }
+
+    [Fact]
     public void Bad_options_are_validation_errors()
     {
         var d = new Diagnostics();
