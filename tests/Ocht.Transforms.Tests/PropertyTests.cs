@@ -142,7 +142,8 @@ public class PropertyTests
         {
             string step = $$$"""
                 {"op": "aggregate", "by": [{{{by}}}], "fields": {"n": ["count"], "c": ["count", ":n"], "sum": ["sum", ":n"], "avg": ["avg", ":n"],
-                 "min": ["min", ":n"], "max": ["max", ":n"], "sum_k": ["sum", ":k"]}}
+                 "min": ["min", ":n"], "max": ["max", ":n"], "sum_k": ["sum", ":k"], "distinct": ["count-distinct", ":n"],
+                 "first": ["first", ":n"], "last": ["last", ":n"]}}
                 """;
             var one = Harness.Run(step, records, batchSize: 1);
             var expected = one.Json.Concat(one.Rejections.Select(r => $"{r.Line}: {r.Message}")).ToList();

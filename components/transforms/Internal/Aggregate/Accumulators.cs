@@ -30,16 +30,17 @@ internal abstract class Accumulator
         _ => () => new Last(),
     };
 
-    /// <summary>The column-wise form of an aggregate (see <see cref="BatchMerge"/>), one per run; null for the
-    /// aggregates that only go record by record (count-distinct, first, last).</summary>
-    public static Func<AggregateKernel>? KernelFactory(string name, bool hasArgument) => name switch
+    /// <summary>The column-wise form of an aggregate (see <see cref="BatchMerge"/>), one per run.</summary>
+    public static Func<AggregateKernel> KernelFactory(string name, bool hasArgument) => name switch
     {
         "count" => () => new CountKernel(nonNullOnly: hasArgument),
         "sum" => () => new SumKernel(average: false),
         "avg" => () => new SumKernel(average: true),
         "min" => () => new ExtremeKernel(max: false),
         "max" => () => new ExtremeKernel(max: true),
-        _ => null,
+        "count-distinct" => () => new DistinctKernel(),
+        "first" => () => new PickKernel(last: false),
+        _ => () => new PickKernel(last: true),
     };
 
     /// <summary>count of records or of non-null values.</summary>
@@ -172,38 +173,43 @@ internal abstract class Accumulator
             !v.IsNull && (best.IsNull || (max ? ValueOrder.Compare(v, best) > 0 : ValueOrder.Compare(v, best) < 0));
     }
 
-    private sealed class CountDistinct : Accumulator
+    internal sealed class CountDistinct : Accumulator
     {
-        private readonly HashSet<Value> _seen = new();
         private Value _pending;
+        /// <summary>The distinct non-null values (by key equality).</summary>
+        public HashSet<Value> Seen { get; } = new();
         public override void Prepare(in Value v) => _pending = v;
-        public override void Commit() { if (!_pending.IsNull) _seen.Add(_pending); }
-        public override Value Result() => Value.FromInt(_seen.Count);
+        public override void Commit() { if (!_pending.IsNull) Seen.Add(_pending); }
+        public override Value Result() => Value.FromInt(Seen.Count);
     }
 
-    /// <summary>The first value of the group (null included).</summary>
-    private sealed class First : Accumulator
+    /// <summary>first and last: one value of the group (null included).</summary>
+    internal abstract class Pick : Accumulator
     {
-        private bool _set;
-        private Value _value;
-        private Value _pending;
+        private protected Value _pending;
+        public Value Value { get; set; }
+        /// <summary>Whether a value was taken (first keeps it from then on).</summary>
+        public bool IsSet { get; set; }
         public override void Prepare(in Value v) => _pending = v;
+        public override Value Result() => Value;
+    }
+
+    private sealed class First : Pick
+    {
         public override void Commit()
         {
-            if (_set) return;
-            _value = _pending;
-            _set = true;
+            if (IsSet) return;
+            Value = _pending;
+            IsSet = true;
         }
-        public override Value Result() => _value;
     }
 
-    /// <summary>The last value of the group (null included).</summary>
-    private sealed class Last : Accumulator
+    private sealed class Last : Pick
     {
-        private Value _value;
-        private Value _pending;
-        public override void Prepare(in Value v) => _pending = v;
-        public override void Commit() => _value = _pending;
-        public override Value Result() => _value;
+        public override void Commit()
+        {
+            Value = _pending;
+            IsSet = true;
+        }
     }
 }

@@ -132,3 +132,81 @@ internal sealed class ExtremeKernel(bool max) : AggregateKernel
         _best.AsSpan(0, touched.Length).Clear();
     }
 }
+
+/// <summary>count-distinct: the batch's non-null values, added to their groups' sets in record order when
+/// the batch commits.</summary>
+internal sealed class DistinctKernel : AggregateKernel
+{
+    private Value[] _values = new Value[64];
+    private int[] _groups = new int[64];
+    private int _count;
+
+    public override bool Begin(ReadOnlySpan<Group> touched, int field)
+    {
+        _count = 0;
+        return true;
+    }
+
+    public override bool Add(in InputColumn input, ReadOnlySpan<int> groupOf)
+    {
+        _values = Sized(_values, groupOf.Length);
+        _groups = Sized(_groups, groupOf.Length);
+        for (int r = 0; r < groupOf.Length; r++)
+        {
+            ref readonly var v = ref input[r];
+            if (v.IsNull) continue;
+            _values[_count] = v;
+            _groups[_count++] = groupOf[r];
+        }
+        return true;
+    }
+
+    public override void Commit(ReadOnlySpan<Group> touched, int field)
+    {
+        for (int i = 0; i < _count; i++) ((Accumulator.CountDistinct)touched[_groups[i]].Accumulators[field]).Seen.Add(_values[i]);
+        _values.AsSpan(0, _count).Clear();
+    }
+}
+
+/// <summary>first and last: per group, the batch's first value (when the group has none yet) or its last.</summary>
+internal sealed class PickKernel(bool last) : AggregateKernel
+{
+    private Value[] _values = new Value[64];
+    private bool[] _set = new bool[64];
+
+    public override bool Begin(ReadOnlySpan<Group> touched, int field)
+    {
+        _values = Sized(_values, touched.Length);
+        _set = Sized(_set, touched.Length);
+        for (int g = 0; g < touched.Length; g++)
+        {
+            var pick = (Accumulator.Pick)touched[g].Accumulators[field];
+            _values[g] = pick.Value;
+            _set[g] = pick.IsSet;
+        }
+        return true;
+    }
+
+    public override bool Add(in InputColumn input, ReadOnlySpan<int> groupOf)
+    {
+        for (int r = 0; r < groupOf.Length; r++)
+        {
+            int g = groupOf[r];
+            if (_set[g] && !last) continue;
+            _values[g] = input[r];
+            _set[g] = true;
+        }
+        return true;
+    }
+
+    public override void Commit(ReadOnlySpan<Group> touched, int field)
+    {
+        for (int g = 0; g < touched.Length; g++)
+        {
+            var pick = (Accumulator.Pick)touched[g].Accumulators[field];
+            pick.Value = _values[g];
+            pick.IsSet = _set[g];
+        }
+        _values.AsSpan(0, touched.Length).Clear();
+    }
+}

@@ -28,14 +28,14 @@ internal static class AggregateStep
     {
         private readonly GroupTable _groups = new(grouping);
         private readonly GroupReader _reader = new(grouping);
-        private readonly BatchMerge? _batchMerge = BatchMerge.For(grouping);
+        private readonly BatchMerge _batchMerge = BatchMerge.For(grouping);
         private long _sequence;
 
         public override void Process(Batch input, StepOutput output)
         {
             _sequence = input.Sequence;
             bool inputsRead = _reader.TryReadAll(input);
-            long merged = inputsRead && _batchMerge is not null && _batchMerge.TryMerge(input, _groups, _reader)
+            long merged = inputsRead && _batchMerge.TryMerge(input, _groups, _reader)
                 ? input.Count
                 : MergeRecordByRecord(input, inputsRead, output);
             _reader.ReleaseInputs();

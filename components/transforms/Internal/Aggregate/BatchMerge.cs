@@ -3,12 +3,12 @@ using Ocht.Values;
 namespace Ocht.Transforms;
 
 /// <summary>
-/// Adds a whole batch to the groups one aggregate at a time (column-wise) when every aggregate has a
-/// column-wise form: first each record's group, then per aggregate one loop over the batch with no
-/// virtual call, two-phase step or Value store per record. The kernels work on pending copies of the
-/// touched groups' states and apply them only when every record went in; otherwise nothing has changed
-/// (groups the batch created are taken back) and the batch goes record by record, which rejects exactly
-/// the records the rules reject. Within a group, records are added in batch order, as record by record.
+/// Adds a whole batch to the groups one aggregate at a time (column-wise): first each record's group,
+/// then per aggregate one loop over the batch with no virtual call or two-phase step per record. The
+/// kernels work on pending copies of the touched groups' states and apply them only when every record
+/// went in; otherwise nothing has changed (groups the batch created are taken back) and the batch goes
+/// record by record, which rejects exactly the records the rules reject. Within a group, records are
+/// added in batch order, as record by record.
 /// </summary>
 internal sealed class BatchMerge
 {
@@ -25,15 +25,10 @@ internal sealed class BatchMerge
         _codes = GroupCodes.For(keyFields);
     }
 
-    /// <summary>The column-wise form of <paramref name="grouping"/>, or null when one of its aggregates has none.</summary>
-    public static BatchMerge? For(Grouping grouping)
+    public static BatchMerge For(Grouping grouping)
     {
         var kernels = new AggregateKernel[grouping.Fields.Length];
-        for (int a = 0; a < kernels.Length; a++)
-        {
-            if (grouping.Fields[a].Kernel is not { } create) return null;
-            kernels[a] = create();
-        }
+        for (int a = 0; a < kernels.Length; a++) kernels[a] = grouping.Fields[a].Kernel();
         return new BatchMerge(kernels, grouping.By.Length);
     }
 

@@ -5,7 +5,7 @@ using Ocht.Values;
 namespace Ocht.Transforms;
 
 /// <summary>One output field of "fields": [aggregate, expression?].</summary>
-internal sealed record AggregateField(string Output, string Function, CompiledExpr? Input, Func<Accumulator> Create, Func<AggregateKernel>? Kernel);
+internal sealed record AggregateField(string Output, string Function, CompiledExpr? Input, Func<Accumulator> Create, Func<AggregateKernel> Kernel);
 
 /// <summary>
 /// The "by" and "fields" options shared by aggregate and window, validated once, so both steps
