@@ -23,7 +23,7 @@ public class RecordBoundaryTests
     public void Cutting_at_a_found_boundary_reads_the_same_records_as_reading_it_whole()
     {
         var row = Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(Gen.Elements(Fields), n)).Select(f => string.Join(",", f));
-        var doc = Gen.Zip(Gen.ArrayOf(row, 12), Gen.Elements("\n", "\r\n")).Select(t => string.Join(t.Item2, t.Item1) + t.Item2);
+        var doc = Gen.Zip(Gen.ArrayOf(row, 12), Gen.Elements("\n", "\r\n", "\r")).Select(t => string.Join(t.Item2, t.Item1) + t.Item2);
         Properties.Check(Prop.ForAll(Gen.Zip(doc, Gen.Choose(0, 1000)).ToArbitrary(), t =>
         {
             var bytes = Encoding.UTF8.GetBytes(t.Item1);
@@ -47,12 +47,27 @@ public class RecordBoundaryTests
     }
 
     [Fact]
-    public async Task A_file_of_many_chunks_keeps_every_record_and_line_number()
+    public void A_lone_cr_ends_a_line_once_the_next_byte_shows_no_lf_follows()
+    {
+        Assert.Equal(4, RecordBoundaries.FirstEnd("a,b\rc,d\r"u8, (byte)','));
+        Assert.Equal(5, RecordBoundaries.FirstEnd("a,b\r\nc"u8, (byte)','));
+        Assert.Equal(-1, RecordBoundaries.FirstEnd("a,b\r"u8, (byte)','));
+        Assert.Equal(4, RecordBoundaries.LastEnd("a,b\rc,d\r"u8, (byte)','));
+        Assert.Equal(9, RecordBoundaries.LastEnd("a,b\rc,d\r\n"u8, (byte)','));
+        Assert.Equal(3, RecordBoundaries.CountLines("a\rb\r\nc\nd"u8));
+        Assert.Equal(4, RecordBoundaries.CountLines("a\rb\r\nc\nd\re"u8));
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public async Task A_file_of_many_chunks_keeps_every_record_and_line_number(string lineEnd)
     {
         string dir = Directory.CreateTempSubdirectory("ocht-chunks-").FullName;
-        var text = new StringBuilder("id,note\n");
+        var text = new StringBuilder("id,note" + lineEnd);
         for (int i = 1; i <= 60_000; i++)
-            text.Append(i).Append(',').Append(i % 7 == 0 ? "\"two\nlines, quoted\"" : i == 50_000 ? "bro\"ken,extra" : "plain text " + i).Append('\n');
+            text.Append(i).Append(',').Append(i % 7 == 0 ? $"\"two{lineEnd}lines, quoted\"" : i == 50_000 ? "bro\"ken,extra" : "plain text " + i).Append(lineEnd);
         File.WriteAllText(Path.Combine(dir, "big.csv"), text.ToString());
         var csv = Connectors.All().Single(c => c.Spec.Name == "csv");
         var config = new Ocht.Model.ConnectorConfig(csv, Ocht.Document.DocParser.Parse("""{"connector": "csv", "path": "big.csv"}""").Root!, Ocht.Document.Roles.Source, dir, Ocht.Document.Secrets.None);

@@ -128,7 +128,7 @@ internal sealed class CsvSource : IChunkedSource
             end -= chunkStart;
         }
         var chunk = new CsvChunk { Buffer = chunkBuffer, Length = end, FirstLine = _nextLine, Sequence = ++_sequence * SourceChunk.SequenceSpan };
-        _nextLine += chunkBuffer.AsSpan(0, end).Count((byte)'\n');
+        _nextLine += RecordBoundaries.CountLines(chunkBuffer.AsSpan(0, end));
         return chunk;
     }
 
@@ -190,7 +190,7 @@ internal sealed class CsvSource : IChunkedSource
         {
             using var reader = CsvReader.Create(_buffer.AsMemory(_start, headerEnd), ReaderOptions(_config, null) with { HasHeader = false });
             columns = reader.Read() ? ColumnNames(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray(), _path) : [];
-            _nextLine += _buffer.AsSpan(_start, headerEnd).Count((byte)'\n');
+            _nextLine += RecordBoundaries.CountLines(_buffer.AsSpan(_start, headerEnd));
             _start += headerEnd;
         }
         else columns = samples.Count > 0 ? Enumerable.Range(1, samples[0].Cells.Length).Select(i => $"column{i}").ToArray() : [];

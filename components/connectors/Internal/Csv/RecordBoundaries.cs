@@ -4,8 +4,9 @@ namespace Ocht.Connectors;
 /// Finds where CSV records end without parsing them, so a file can be cut into chunks that decode
 /// independently. A quote opens a quoted field only at the start of a field (after the delimiter or a
 /// line break), as CsvHelper reads it; a stray quote elsewhere changes nothing; inside quotes a doubled
-/// quote is an escaped one. Vectorised searches jump from quote to quote, so the scan costs little
-/// next to parsing.
+/// quote is an escaped one. A line ends at LF, CRLF or a lone CR (old Mac files), as CsvHelper reads
+/// it; a CR that ends the input seen so far is undecided until the next byte shows whether LF follows.
+/// Vectorised searches jump from quote to quote, so the scan costs little next to parsing.
 /// </summary>
 internal static class RecordBoundaries
 {
@@ -18,8 +19,8 @@ internal static class RecordBoundaries
         {
             int q = s[pos..].IndexOf((byte)'"');
             int outsideEnd = q < 0 ? s.Length : pos + q;
-            int nl = s[pos..outsideEnd].LastIndexOf((byte)'\n');
-            if (nl >= 0) last = pos + nl + 1;
+            int end = LastLineEnd(s, pos, outsideEnd);
+            if (end >= 0) last = end;
             if (q < 0) return last;
             pos = outsideEnd + 1;
             byte before = outsideEnd == 0 ? (byte)'\n' : s[outsideEnd - 1];
@@ -45,8 +46,8 @@ internal static class RecordBoundaries
         {
             int q = s[pos..].IndexOf((byte)'"');
             int outsideEnd = q < 0 ? s.Length : pos + q;
-            int nl = s[pos..outsideEnd].IndexOf((byte)'\n');
-            if (nl >= 0) return pos + nl + 1;
+            int end = FirstLineEnd(s, pos, outsideEnd);
+            if (end != NotFound) return end;
             if (q < 0) return -1;
             pos = outsideEnd + 1;
             byte before = outsideEnd == 0 ? (byte)'\n' : s[outsideEnd - 1];
@@ -63,4 +64,35 @@ internal static class RecordBoundaries
         }
         return -1;
     }
+
+    private const int NotFound = -2;
+
+    /// <summary>The offset after the last line end in s[from..to], or -1.</summary>
+    private static int LastLineEnd(ReadOnlySpan<byte> s, int from, int to)
+    {
+        int i = s[from..to].LastIndexOfAny((byte)'\n', (byte)'\r');
+        while (i >= 0)
+        {
+            int at = from + i;
+            // A CR with a byte after it ends a line (that byte is no LF, or LF would be the last found).
+            if (s[at] == '\n' || at + 1 < s.Length) return at + 1;
+            i = s[from..at].LastIndexOfAny((byte)'\n', (byte)'\r');
+        }
+        return -1;
+    }
+
+    /// <summary>The offset after the first line end in s[from..to]; -1 when it is a CR that ends <paramref name="s"/>
+    /// (undecided), <see cref="NotFound"/> when there is none.</summary>
+    private static int FirstLineEnd(ReadOnlySpan<byte> s, int from, int to)
+    {
+        int i = s[from..to].IndexOfAny((byte)'\n', (byte)'\r');
+        if (i < 0) return NotFound;
+        int at = from + i;
+        if (s[at] == '\n') return at + 1;
+        if (at + 1 == s.Length) return -1;
+        return s[at + 1] == '\n' ? at + 2 : at + 1;
+    }
+
+    /// <summary>Physical lines that end in <paramref name="s"/>: LF, CRLF and lone CR each end one, as CsvHelper counts them.</summary>
+    public static long CountLines(ReadOnlySpan<byte> s) => s.Count((byte)'\n') + s.Count((byte)'\r') - s.Count("\r\n"u8);
 }
