@@ -58,6 +58,15 @@ public class RecordBoundaryTests
         Assert.Equal(4, RecordBoundaries.CountLines("a\rb\r\nc\nd\re"u8));
     }
 
+    [Fact]
+    public void Lines_are_counted_alike_however_the_ends_fall_on_the_blocks() =>
+        Properties.Check(Prop.ForAll(Gen.Choose(0, 200).SelectMany(n => Gen.ArrayOf(Gen.Elements((byte)'a', (byte)'\r', (byte)'\n'), n)).ToArbitrary(), bytes =>
+        {
+            var text = Encoding.Latin1.GetString(bytes);
+            long expected = text.Replace("\r\n", "\n").Count(c => c is '\n' or '\r');
+            return RecordBoundaries.CountLines(bytes) == expected;
+        }), 1000);
+
     [Theory]
     [InlineData("\n")]
     [InlineData("\r\n")]
