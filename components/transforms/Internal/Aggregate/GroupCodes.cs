@@ -55,11 +55,18 @@ internal sealed class GroupCodes
     /// <summary>Forgets which codes lead to which group (groups were taken back).</summary>
     public void ForgetGroups() => _table?.AsSpan().Clear();
 
+    /// <summary>From now on the group table answers alone; the codes go too (they would only hold memory).</summary>
+    private Group?[]? GiveUp()
+    {
+        foreach (var field in _fields) field.Clear();
+        return _table = null;
+    }
+
     /// <summary>Room for <paramref name="index"/>; null (given up) past <see cref="MaxSlots"/>.</summary>
     private Group?[]? Grow(Group?[] groups, int index)
     {
         long size = (long)BitOperations.RoundUpToPowerOf2((uint)index + 1);
-        if (size > MaxSlots) return _table = null;
+        if (size > MaxSlots) return GiveUp();
         Array.Resize(ref groups, (int)size);
         return _table = groups;
     }
@@ -70,7 +77,7 @@ internal sealed class GroupCodes
     {
         int bits = 32 - BitOperations.LeadingZeroCount((uint)code);
         int rows = groups.Length >> _secondBits;
-        if ((long)rows << bits > MaxSlots) return _table = null;
+        if ((long)rows << bits > MaxSlots) return GiveUp();
         var wider = new Group?[Math.Max(64, rows << bits)];
         for (int row = 0; row < rows; row++)
             groups.AsSpan(row << _secondBits, 1 << _secondBits).CopyTo(wider.AsSpan(row << bits));
@@ -96,6 +103,13 @@ internal sealed class GroupCodes
             _texts[slot] = text;
             _textCodes[slot] = code;
             return code;
+        }
+
+        public void Clear()
+        {
+            _codes.Clear();
+            _codes.TrimExcess();
+            Array.Clear(_texts);
         }
 
         private int Lookup(in Value v)
