@@ -6,7 +6,7 @@ namespace Ocht.Expressions;
 /// A running sum by the §3 rules (ints stay int, a decimal makes decimal, scales as System.Decimal's)
 /// kept as a 63-bit mantissa and scale while everything fits, so adding a number stores no
 /// <see cref="Value"/>. <see cref="TryAdd"/> declines what it cannot do exactly (floats, text, wide
-/// decimals, overflow, a first value that is a decimal zero, whose sign it would lose); the caller then
+/// decimals, overflow, a first value that is a negative decimal zero, whose sign it would lose); the caller then
 /// adds by <see cref="Expressions.Add"/> and keeps the sum as a Value from there on.
 /// </summary>
 public readonly record struct ExactSum
@@ -43,7 +43,7 @@ public readonly record struct ExactSum
         bool isInt = number.Kind == ValueKind.Int && !intsAsDecimal;
         if (_form == Form.Empty)
         {
-            if (number.Kind == ValueKind.Decimal && m == 0) return false;
+            if (number.Kind == ValueKind.Decimal && m == 0 && decimal.IsNegative(number.AsDecimal)) return false;
             sum = new ExactSum(m, s, isInt ? Form.Int : Form.Decimal);
             return true;
         }
