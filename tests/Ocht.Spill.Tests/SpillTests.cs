@@ -37,7 +37,7 @@ public sealed class SpillTests : IDisposable
         var (id, stream) = store.Create();
         using (stream) stream.Write([1, 2, 3]);
         store.Delete(id);
-        Assert.Empty(Directory.GetFiles(Directory.GetDirectories(_root).Single()));
+        Assert.Empty(Directory.GetFiles(Directory.GetDirectories(_root).Single(), "run-*"));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class SpillTests : IDisposable
         }
         var (empty, nothing) = store.Create();
         nothing.Dispose();
-        var files = () => Directory.GetFiles(Directory.GetDirectories(_root).Single());
+        var files = () => Directory.GetFiles(Directory.GetDirectories(_root).Single(), "run-*");
         Assert.Equal(3, files().Length);
         var read = new byte[data.Length];
         using (var run = store.Open(id))
@@ -78,7 +78,7 @@ public sealed class SpillTests : IDisposable
         using (stream) stream.Write(new byte[3500]);
         using (var run = store.Open(id)) run.ReadExactly(new byte[1500]);
         store.Delete(id);
-        Assert.Empty(Directory.GetFiles(Directory.GetDirectories(_root).Single()));
+        Assert.Empty(Directory.GetFiles(Directory.GetDirectories(_root).Single(), "run-*"));
     }
 
     private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
@@ -108,10 +108,16 @@ public sealed class SpillTests : IDisposable
     public void A_store_that_starts_spilling_removes_what_killed_processes_left_and_nothing_else()
     {
         string guid = Guid.NewGuid().ToString("N");
-        var gone = ProcessesThatAreGone(3);
+        var gone = ProcessesThatAreGone(5);
         var abandoned = LeftBehind($"ocht-spill-{gone[0]}-{guid}", TimeSpan.FromHours(2));
         var recent = LeftBehind($"ocht-spill-{gone[1]}-{guid}", TimeSpan.FromMinutes(10));
         var writing = LeftBehind($"ocht-spill-{gone[2]}-{guid}", TimeSpan.FromHours(2), segmentAgo: TimeSpan.FromMinutes(10));
+        // A live store in another PID namespace: its process looks gone and it has been quiet, but it holds its lock.
+        var locked = LeftBehind($"ocht-spill-{gone[3]}-{guid}", TimeSpan.FromHours(2));
+        using var held = new FileStream(Path.Combine(locked, ".lock"), FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        Directory.SetLastWriteTimeUtc(locked, DateTime.UtcNow - TimeSpan.FromHours(2));
+        var linked = Path.Combine(_root, $"ocht-spill-{gone[4]}-{guid}");
+        Directory.CreateSymbolicLink(linked, LeftBehind("elsewhere", TimeSpan.FromHours(2)));
         var ours = LeftBehind($"ocht-spill-{Environment.ProcessId}-{guid}", TimeSpan.FromHours(2));
         var alive = LeftBehind($"ocht-spill-1-{guid}", TimeSpan.FromHours(2));
         var other = LeftBehind("ocht-spill-notes", TimeSpan.FromHours(2));
@@ -123,7 +129,7 @@ public sealed class SpillTests : IDisposable
             run.WriteByte(1);
         }
         Assert.False(Directory.Exists(abandoned));
-        Assert.All([recent, writing, ours, alive, other], d => Assert.True(Directory.Exists(d), d));
+        Assert.All([recent, writing, locked, linked, Path.Combine(_root, "elsewhere"), ours, alive, other], d => Assert.True(Directory.Exists(d), d));
 
         // Three hours later by the store's clock, the recent one has been quiet long enough too.
         using (var later = SpillStores.TempFiles(_root, clock: new ShiftedClock(TimeSpan.FromHours(3)))())
@@ -132,7 +138,7 @@ public sealed class SpillTests : IDisposable
             run.WriteByte(1);
         }
         Assert.False(Directory.Exists(recent));
-        Assert.All([ours, alive, other], d => Assert.True(Directory.Exists(d), d));
+        Assert.All([locked, linked, ours, alive, other], d => Assert.True(Directory.Exists(d), d));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

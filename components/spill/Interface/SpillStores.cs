@@ -9,7 +9,8 @@ public static class SpillStores
     /// directory), deleted with everything in it when the store is disposed — after the run, also on failure.
     /// Each run is kept as files of <paramref name="segmentBytes"/> (default 8 MiB), each deleted as soon as
     /// the merge has read it. A store that starts spilling first removes what killed processes left under
-    /// the root: directories of processes that are gone, unchanged for an hour by <paramref name="clock"/>.</summary>
+    /// the root: directories whose lock no one holds, of processes that are gone, unchanged for an hour by
+    /// <paramref name="clock"/>.</summary>
     public static Func<ISpillStore> TempFiles(string? root = null, int segmentBytes = 8 << 20, TimeProvider? clock = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentBytes);

@@ -5,14 +5,19 @@ namespace Ocht.Spill;
 
 /// <summary>
 /// Spill directories that killed processes left behind (a store removes its own directory on every
-/// ending it sees, but not on SIGKILL or power loss). A directory is abandoned when the process its
-/// name gives is gone and nothing in it has changed for <see cref="QuietFor"/>: a live process in
-/// another PID namespace that shares the directory writes or deletes files while it spills and merges.
+/// ending it sees, but not on SIGKILL or power loss). A live store holds an exclusive lock on the lock
+/// file in its directory (an advisory lock on Unix, which the kernel drops when the process dies, and
+/// which holds across containers sharing the directory). A directory is abandoned when no one holds its
+/// lock, the process its name gives is gone, and nothing in it has changed for <see cref="QuietFor"/>
+/// (a store takes its lock just after creating the directory). Symbolic links are never followed.
+/// Cleaning up is best effort: nothing here fails a spill.
 /// </summary>
 internal static class AbandonedSpills
 {
     public const string Prefix = "ocht-spill-";
     public static readonly TimeSpan QuietFor = TimeSpan.FromHours(1);
+
+    public const string LockFile = ".lock";
 
     /// <summary>Removes the abandoned spill directories under <paramref name="root"/>; how many it removed.</summary>
     public static int Sweep(string root, DateTimeOffset now)
@@ -20,16 +25,31 @@ internal static class AbandonedSpills
         int removed = 0;
         foreach (var directory in SafeEnumerate(root))
         {
-            if (!TryGetProcessId(Path.GetFileName(directory), out int pid) || IsRunning(pid)) continue;
-            if (now - LastChange(directory) < QuietFor) continue;
             try
             {
+                if (!TryGetProcessId(Path.GetFileName(directory), out int pid) || new DirectoryInfo(directory).LinkTarget is not null) continue;
+                if (IsRunning(pid) || now - LastChange(directory) < QuietFor || IsLocked(directory)) continue;
                 Directory.Delete(directory, recursive: true);
                 removed++;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another sweeper, or not ours to remove
+            catch (Exception) { } // another sweeper got there first, or it is not ours to remove: leave it
         }
         return removed;
+    }
+
+    /// <summary>Takes the lock of a new spill directory: held until the store is done with it.</summary>
+    public static FileStream Lock(string directory) =>
+        new(Path.Combine(directory, LockFile), FileMode.CreateNew, FileAccess.Write, FileShare.None);
+
+    private static bool IsLocked(string directory)
+    {
+        try
+        {
+            using var probe = new FileStream(Path.Combine(directory, LockFile), FileMode.Open, FileAccess.Write, FileShare.None);
+            return false;
+        }
+        catch (FileNotFoundException) { return false; }
+        catch (IOException) { return true; }
     }
 
     /// <summary>The process id in "ocht-spill-{pid}-{guid}".</summary>
@@ -45,7 +65,7 @@ internal static class AbandonedSpills
     private static IEnumerable<string> SafeEnumerate(string root)
     {
         try { return Directory.GetDirectories(root, Prefix + "*"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
+        catch (Exception) { return []; }
     }
 
     private static bool IsRunning(int pid)
@@ -57,6 +77,7 @@ internal static class AbandonedSpills
         }
         catch (ArgumentException) { return false; }
         catch (InvalidOperationException) { return false; }
+        catch (Exception) { return true; } // cannot tell (a protected process): take it as running
     }
 
     private static DateTimeOffset LastChange(string directory)

@@ -13,6 +13,7 @@ internal sealed class TempFileSpillStore(string root, int segmentBytes, TimeProv
     private readonly int _segmentBytes = segmentBytes;
     private readonly Dictionary<int, int> _segments = new();
     private string? _directory;
+    private FileStream? _lock;
     private int _next;
 
     /// <summary>The directory, created on first use so runs that never spill touch no disk; what killed
@@ -22,7 +23,9 @@ internal sealed class TempFileSpillStore(string root, int segmentBytes, TimeProv
     private string Start()
     {
         AbandonedSpills.Sweep(root, clock.GetUtcNow());
-        return System.IO.Directory.CreateDirectory(Path.Combine(root, $"{AbandonedSpills.Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+        var directory = System.IO.Directory.CreateDirectory(Path.Combine(root, $"{AbandonedSpills.Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+        _lock = AbandonedSpills.Lock(directory);
+        return directory;
     }
 
     public (int Id, Stream Stream) Create()
@@ -54,6 +57,8 @@ internal sealed class TempFileSpillStore(string root, int segmentBytes, TimeProv
     public void Dispose()
     {
         if (_directory is null) return;
+        _lock?.Dispose();
+        _lock = null;
         try { System.IO.Directory.Delete(_directory, recursive: true); }
         catch (DirectoryNotFoundException) { }
         _directory = null;

@@ -34,9 +34,11 @@ internal sealed class GroupCodes
     {
         if (_table is not { } groups) return table.Find(cells, slots, scratch, out _);
         int index = _fields[0].Code(slots[0] >= 0 ? ref cells[slots[0]] : ref Value.Null);
+        if (index < 0) return GiveUpAndFind(cells, slots, table, scratch);
         if (_fields.Length == 2)
         {
             int second = _fields[1].Code(slots[1] >= 0 ? ref cells[slots[1]] : ref Value.Null);
+            if (second < 0) return GiveUpAndFind(cells, slots, table, scratch);
             if (second >> _secondBits != 0)
             {
                 if (WidenSecond(groups, second) is not { } wider) return table.Find(cells, slots, scratch, out _);
@@ -54,6 +56,12 @@ internal sealed class GroupCodes
 
     /// <summary>Forgets which codes lead to which group (groups were taken back).</summary>
     public void ForgetGroups() => _table?.AsSpan().Clear();
+
+    private Group GiveUpAndFind(ReadOnlySpan<Value> cells, int[] slots, GroupTable table, Value[] scratch)
+    {
+        GiveUp();
+        return table.Find(cells, slots, scratch, out _);
+    }
 
     /// <summary>From now on the group table answers alone; the codes go too (they would only hold memory).</summary>
     private Group?[]? GiveUp()
@@ -92,8 +100,12 @@ internal sealed class GroupCodes
         private readonly string?[] _texts = new string?[Slots];
         private readonly int[] _textCodes = new int[Slots];
 
+        /// <summary>The value's code; -1 for a float, which equals ints and decimals by value without that
+        /// equality being transitive (two decimals that differ can both equal one float): codes per field
+        /// could then join keys the group table keeps apart.</summary>
         public int Code(in Value v)
         {
+            if (v.Kind == ValueKind.Float) return -1;
             if (v.Kind != ValueKind.String) return Lookup(v);
             var text = v.AsString;
             // The high bits of a multiplicative hash: QuickHash's low bits alone tell little apart (two-letter codes).
