@@ -54,6 +54,7 @@ public class RecordBoundaryTests
         Assert.Equal(-1, RecordBoundaries.FirstEnd("a,b\r"u8, (byte)','));
         Assert.Equal(4, RecordBoundaries.LastEnd("a,b\rc,d\r"u8, (byte)','));
         Assert.Equal(9, RecordBoundaries.LastEnd("a,b\rc,d\r\n"u8, (byte)','));
+        Assert.Equal(3, RecordBoundaries.LastEnd("a\r\nb\r"u8, (byte)',')); // the last CR may yet be a CRLF
         Assert.Equal(3, RecordBoundaries.CountLines("a\rb\r\nc\nd"u8));
         Assert.Equal(4, RecordBoundaries.CountLines("a\rb\r\nc\nd\re"u8));
     }
@@ -64,7 +65,7 @@ public class RecordBoundaryTests
         {
             var text = Encoding.Latin1.GetString(bytes);
             long expected = text.Replace("\r\n", "\n").Count(c => c is '\n' or '\r');
-            return RecordBoundaries.CountLines(bytes) == expected;
+            return RecordBoundaries.CountLinesInOnePass(bytes) == expected && RecordBoundaries.CountLinesByCounting(bytes) == expected;
         }), 1000);
 
     [Theory]

@@ -109,19 +109,25 @@ public class PropertyTests
                 [g.Key, g.Count(), values.Length, sum, avg, min, max, values.Distinct().Count(), g.First()["s"], g.Last()["s"]]).ToString();
         });
 
-    [Fact]
-    public void Aggregate_equals_a_reference_implementation() =>
-        Properties.Check(Prop.ForAll(Generators.Records(Generators.NumberOrNull, 80).ToArbitrary(), records =>
+    [Theory]
+    [InlineData(false, 6)]
+    [InlineData(true, 64)]
+    public void Aggregate_equals_a_reference_implementation(bool exactNumbersOnly, int batchSize) =>
+        // Floats make sums leave the exact form, so batches of them go record by record; ints, decimals and
+        // nulls alone keep every batch column-wise.
+        Properties.Check(Prop.ForAll(Generators.Records(exactNumbersOnly ? ExactNumberOrNull : Generators.NumberOrNull, 80).ToArbitrary(), records =>
         {
             var h = Harness.Run("""
                 {"op": "aggregate", "by": ["k"], "fields": {"n": ["count"], "c": ["count", ":n"], "sum": ["sum", ":n"], "avg": ["avg", ":n"],
                  "min": ["min", ":n"], "max": ["max", ":n"], "distinct": ["count-distinct", ":n"], "first": ["first", ":s"], "last": ["last", ":s"]}}
-                """, records, batchSize: 6);
+                """, records, batchSize: batchSize);
             var expected = ReferenceAggregate(records).ToArray();
             if (!h.Json.SequenceEqual(expected))
                 throw new Xunit.Sdk.XunitException($"expected\n{string.Join("\n", expected)}\ngot\n{string.Join("\n", h.Json)}");
             return h.Balances(aggregating: true);
         }), 200);
+
+    private static readonly FsCheck.Gen<Value> ExactNumberOrNull = Gen.Frequency((1, Gen.Constant(Value.Null)), (4, Generators.Int), (3, Generators.Decimal));
 
     /// <summary>Numbers that make sums leave the exact form or fail part-way: ints near the 64-bit edges,
     /// decimal zeros (whose sign a first value keeps), floats, text numbers and text that is no number;

@@ -36,7 +36,9 @@ internal sealed class BatchMerge
     /// false, changing nothing, when the batch must go record by record.</summary>
     public bool TryMerge(Batch batch, GroupTable groups, GroupReader reader)
     {
-        // Input where most batches decline (floats, text numbers) goes record by record from then on.
+        // Past eight declined batches, once more than a quarter decline (a group's sum that left the exact form
+        // for a float, text numbers, rejected records), batches go record by record for the rest of the run:
+        // the attempts would cost more than they save.
         if (_declined > 8 && _declined * 4 > _batches) return false;
         _batches++;
         int groupsBefore = groups.Count;
