@@ -1,3 +1,5 @@
+using FsCheck.Fluent;
+using Ocht.Testkit;
 using Ocht.Values;
 
 namespace Ocht.Values.Tests;
@@ -14,6 +16,32 @@ public class BatchTests
         Assert.Equal([1L, 3L], batch.Records().Select(r => r["n"].AsInt));
         Assert.Equal([2L, 4L], batch.Lines.ToArray());
     }
+
+    [Fact]
+    public void Compact_keeps_exactly_the_flagged_rows_and_leaves_clear_cells_behind() =>
+        Properties.Check(Prop.ForAll(Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements(true, false), n)).ToArbitrary(), keep =>
+        {
+            var batch = new Batch(Schema.Of("a", "b", "c"), 48);
+            for (int r = 0; r < keep.Length; r++)
+            {
+                var cells = batch.AddRow(100 + r);
+                cells[0] = Value.FromInt(r);
+                cells[1] = Value.FromString($"row {r}");
+                cells[2] = r % 3 == 0 ? Value.Null : Value.FromScaled(r, 1);
+            }
+            batch.Compact(keep);
+            var kept = Enumerable.Range(0, keep.Length).Where(r => keep[r]).ToArray();
+            if (batch.Count != kept.Length) return false;
+            for (int i = 0; i < kept.Length; i++)
+            {
+                var row = batch.Row(i);
+                if (row[0].AsInt != kept[i] || row[1].AsString != $"row {kept[i]}" || batch.LineOf(i) != 100 + kept[i]) return false;
+            }
+            while (!batch.IsFull)
+                foreach (var cell in batch.AddRow(0))
+                    if (!cell.IsNull) return false;
+            return true;
+        }), 500);
 
     [Theory]
     [InlineData(6, 7, 4096)]   // the pooled array has room: rows move apart in place

@@ -105,16 +105,23 @@ public sealed class Batch
     /// <summary>Keeps only rows whose flag is set, preserving order (filter, rejections).</summary>
     public void Compact(ReadOnlySpan<bool> keep)
     {
-        int width = Schema.Width, write = 0;
-        for (int read = 0; read < Count; read++)
+        keep = keep[..Count];
+        int width = Schema.Width, write = 0, read = 0;
+        while (true)
         {
-            if (!keep[read]) continue;
+            // Rows kept side by side move as one block: one bulk copy each, not one per row.
+            int skip = keep[read..].IndexOf(true);
+            if (skip < 0) break;
+            read += skip;
+            int run = keep[read..].IndexOf(false);
+            if (run < 0) run = Count - read;
             if (write != read)
             {
-                _cells.AsSpan(read * width, width).CopyTo(_cells.AsSpan(write * width, width));
-                _lines[write] = _lines[read];
+                _cells.AsSpan(read * width, run * width).CopyTo(_cells.AsSpan(write * width, run * width));
+                _lines.AsSpan(read, run).CopyTo(_lines.AsSpan(write, run));
             }
-            write++;
+            write += run;
+            read += run;
         }
         _cells.AsSpan(write * width, (Count - write) * width).Clear();
         Count = write;
