@@ -220,6 +220,18 @@ public class StepTests
     }
 
     [Fact]
+    public void A_null_or_missing_group_field_groups_under_null()
+    {
+        var records = new[]
+        {
+            Record.Of(("g", "a"), ("h", 1), ("x", 1)), Record.Of(("g", Value.Null), ("h", 1), ("x", 2)),
+            Record.Of(("h", 1), ("x", 4)), Record.Of(("g", "a"), ("x", 8)), Record.Of(("x", 16)),
+        };
+        var h = Harness.Run("""{"op": "aggregate", "by": ["g", "h"], "fields": {"s": ["sum", ":x"]}}""", records, batchSize: 5);
+        Assert.Equal(["""{"g":"a","h":1,"s":1}""", """{"g":null,"h":1,"s":6}""", """{"g":"a","h":null,"s":8}""", """{"g":null,"h":null,"s":16}"""], h.Json);
+    }
+
+    [Fact]
     public void Keys_that_are_equal_but_not_alike_share_a_group()
     {
         var records = new[] { Record.Of(("g", 5), ("x", 1)), Record.Of(("g", 5.0m), ("x", 2)), Record.Of(("g", new string('u', 1)), ("x", 3)), Record.Of(("g", "u"), ("x", 4)) };
