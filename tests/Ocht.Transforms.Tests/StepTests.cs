@@ -226,9 +226,11 @@ public class StepTests
         {
             Record.Of(("g", "a"), ("h", 1), ("x", 1)), Record.Of(("g", Value.Null), ("h", 1), ("x", 2)),
             Record.Of(("h", 1), ("x", 4)), Record.Of(("g", "a"), ("x", 8)), Record.Of(("x", 16)),
+            // Where g is missing, nothing stands in for it: a later g of 1 (h's value above) is a group of its own.
+            Record.Of(("g", 1), ("h", 1), ("x", 32)),
         };
         var h = Harness.Run("""{"op": "aggregate", "by": ["g", "h"], "fields": {"s": ["sum", ":x"]}}""", records, batchSize: 5);
-        Assert.Equal(["""{"g":"a","h":1,"s":1}""", """{"g":null,"h":1,"s":6}""", """{"g":"a","h":null,"s":8}""", """{"g":null,"h":null,"s":16}"""], h.Json);
+        Assert.Equal(["""{"g":"a","h":1,"s":1}""", """{"g":null,"h":1,"s":6}""", """{"g":"a","h":null,"s":8}""", """{"g":null,"h":null,"s":16}""", """{"g":1,"h":1,"s":32}"""], h.Json);
     }
 
     [Fact]
