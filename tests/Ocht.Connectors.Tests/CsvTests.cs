@@ -193,6 +193,28 @@ public sealed class CsvTests : IDisposable
         Assert.Equal(string.Concat(texts.Select(t => Expected(t) + "\n")), File.ReadAllText(Path.Combine(_dir, "t.csv")));
     }
 
+    [Theory]
+    [InlineData(",", "-5,9223372036854775807,12.00,-0.5,79228162514264337593543950335,1.5,1E+300,true,2024-02-29T23:59:59Z,\n")]
+    // A delimiter that numbers and timestamps contain quotes them.
+    [InlineData("-", "\"-5\"-9223372036854775807-12.00-\"-0.5\"-79228162514264337593543950335-1.5-1E+300-true-\"2024-02-29T23:59:59Z\"-\n")]
+    [InlineData(".", "-5.9223372036854775807.\"12.00\".\"-0.5\".79228162514264337593543950335.\"1.5\".1E+300.true.2024-02-29T23:59:59Z.\n")]
+    public async Task The_sink_writes_every_scalar_kind_as_its_text(string delimiter, string expected)
+    {
+        var record = Record.Of(("i", -5), ("max", long.MaxValue), ("d", 12.00m), ("neg", -0.5m), ("wide", decimal.MaxValue), ("f", 1.5),
+            ("big", 1e300), ("b", true), ("ts", new DateTime(2024, 2, 29, 23, 59, 59, DateTimeKind.Utc)), ("none", Value.Null));
+        await using (var sink = Csv.OpenSink(Config($$"""{"connector": "csv", "path": "k.csv", "delimiter": "{{delimiter}}", "header": false}""", Roles.Sink), new SinkContext("t", 10, TimeProvider.System)))
+        {
+            var rejected = new SinkRejections();
+            foreach (var batch in Batch.FromRecords([record]))
+            {
+                rejected.Begin(batch);
+                await sink.WriteAsync(batch, rejected, CancellationToken.None);
+            }
+            await sink.CommitAsync(CancellationToken.None);
+        }
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(_dir, "k.csv")));
+    }
+
     [Fact]
     public void Bad_options_are_validation_errors()
     {

@@ -51,7 +51,6 @@ internal sealed class CsvSink : ISink
     {
         if (_columns is null) Begin(batch.Schema);
         var map = MapFor(batch.Schema, out string? extra);
-        Span<byte> scratch = stackalloc byte[ValueText.MaxScalarUtf8Length];
         for (int r = 0; r < batch.Count; r++)
         {
             if (extra is not null)
@@ -63,14 +62,14 @@ internal sealed class CsvSink : ISink
             foreach (int source in map)
             {
                 if (source < 0) { _writer.WriteField(ReadOnlySpan<byte>.Empty); continue; }
-                WriteValue(row[source], scratch);
+                WriteValue(row[source]);
             }
             _writer.EndRecord();
         }
         return ValueTask.CompletedTask;
     }
 
-    private void WriteValue(in Value v, Span<byte> scratch)
+    private void WriteValue(in Value v)
     {
         switch (v.Kind)
         {
@@ -80,11 +79,18 @@ internal sealed class CsvSink : ISink
                 else _writer.WriteField(v.AsString.AsSpan());
                 break;
             case ValueKind.List or ValueKind.Map: _writer.WriteField(ValueJson.ToJson(v).AsSpan()); break;
-            default:
-                if (ValueText.TryFormatUtf8(v, scratch, out int n)) _writer.WriteField(scratch[..n]);
-                else _writer.WriteField(ValueText.Format(v).AsSpan());
-                break;
+            // Numbers and timestamps are formatted straight into the writer's buffer; an int's text needs no look for
+            // characters to quote (CsvHelper still looks when the delimiter could appear in a number).
+            case ValueKind.Int: _writer.WriteField(v.AsInt); break;
+            default: _writer.WriteField(new ScalarText(v)); break;
         }
+    }
+
+    /// <summary>A bool, decimal, float or timestamp as the UTF-8 text <see cref="ValueText"/> gives it.</summary>
+    private readonly struct ScalarText(Value value) : IUtf8SpanFormattable
+    {
+        public bool TryFormat(Span<byte> destination, out int written, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+            ValueText.TryFormatUtf8(value, destination, out written);
     }
 
     /// <summary>For each column, the field of this schema that fills it (-1: none). A field outside the
