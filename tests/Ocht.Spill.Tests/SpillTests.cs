@@ -81,27 +81,28 @@ public sealed class SpillTests : IDisposable
         Assert.Empty(Directory.GetFiles(Directory.GetDirectories(_root).Single(), "run-*"));
     }
 
-    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
-    }
-
     private static int[] ProcessesThatAreGone(int count) => Enumerable.Range(4_000_000, 10_000).Where(pid =>
     {
         try { System.Diagnostics.Process.GetProcessById(pid).Dispose(); return false; }
         catch (ArgumentException) { return true; }
     }).Take(count).ToArray();
 
-    /// <summary>A spill directory as a process would leave it, with one segment, last changed <paramref name="ago"/>
-    /// (the segment <paramref name="segmentAgo"/>, when given: appending to a file leaves the directory's time alone).</summary>
-    private string LeftBehind(string name, TimeSpan ago, TimeSpan? segmentAgo = null)
+    /// <summary>A spill directory as a process would leave it, with one segment (and its lock file, when asked), last
+    /// changed <paramref name="ago"/> (the segment <paramref name="segmentAgo"/>, when given: appending to a file leaves
+    /// the directory's time alone).</summary>
+    private string LeftBehind(string name, TimeSpan ago, TimeSpan? segmentAgo = null, bool withLockFile = false)
     {
         var directory = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
-        var file = Path.Combine(directory, "run-000001-00000.bin");
-        File.WriteAllBytes(file, [1, 2, 3]);
-        File.SetLastWriteTimeUtc(file, DateTime.UtcNow - (segmentAgo ?? ago));
-        Directory.SetLastWriteTimeUtc(directory, DateTime.UtcNow - ago);
+        File.WriteAllBytes(Path.Combine(directory, "run-000001-00000.bin"), [1, 2, 3]);
+        if (withLockFile) File.WriteAllBytes(Path.Combine(directory, ".lock"), []);
+        Age(directory, ago, segmentAgo);
         return directory;
+    }
+
+    private static void Age(string directory, TimeSpan ago, TimeSpan? segmentAgo = null)
+    {
+        foreach (var file in Directory.GetFiles(directory)) File.SetLastWriteTimeUtc(file, DateTime.UtcNow - (segmentAgo ?? ago));
+        Directory.SetLastWriteTimeUtc(directory, DateTime.UtcNow - ago);
     }
 
     [Fact]
@@ -115,11 +116,14 @@ public sealed class SpillTests : IDisposable
         // A live store in another PID namespace: its process looks gone and it has been quiet, but it holds its lock.
         var locked = LeftBehind($"ocht-spill-{gone[3]}-{guid}", TimeSpan.FromHours(2));
         using var held = new FileStream(Path.Combine(locked, ".lock"), FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        Directory.SetLastWriteTimeUtc(locked, DateTime.UtcNow - TimeSpan.FromHours(2));
+        Age(locked, TimeSpan.FromHours(2));
         var linked = Path.Combine(_root, $"ocht-spill-{gone[4]}-{guid}");
         Directory.CreateSymbolicLink(linked, LeftBehind("elsewhere", TimeSpan.FromHours(2)));
         var ours = LeftBehind($"ocht-spill-{Environment.ProcessId}-{guid}", TimeSpan.FromHours(2));
+        // Without a lock file, a running process of that id keeps the directory; with one no one holds, its owner is
+        // gone whatever process has the id now.
         var alive = LeftBehind($"ocht-spill-1-{guid}", TimeSpan.FromHours(2));
+        var reused = LeftBehind($"ocht-spill-1-{Guid.NewGuid():N}", TimeSpan.FromHours(2), withLockFile: true);
         var other = LeftBehind("ocht-spill-notes", TimeSpan.FromHours(2));
 
         using (var store = SpillStores.TempFiles(_root)())
@@ -129,10 +133,12 @@ public sealed class SpillTests : IDisposable
             run.WriteByte(1);
         }
         Assert.False(Directory.Exists(abandoned));
+        Assert.False(Directory.Exists(reused));
         Assert.All([recent, writing, locked, linked, Path.Combine(_root, "elsewhere"), ours, alive, other], d => Assert.True(Directory.Exists(d), d));
 
-        // Three hours later by the store's clock, the recent one has been quiet long enough too.
-        using (var later = SpillStores.TempFiles(_root, clock: new ShiftedClock(TimeSpan.FromHours(3)))())
+        // Once the recent one has been quiet for three hours, it goes too.
+        Age(recent, TimeSpan.FromHours(3));
+        using (var later = SpillStores.TempFiles(_root)())
         {
             using var run = later.Create().Stream;
             run.WriteByte(1);

@@ -91,7 +91,7 @@ public sealed class Engine : IDisposable
     private RunEnvironment Environment(IRunObserver? extra) =>
         new(Guid.NewGuid().ToString("N")[..12], _options.Clock)
         {
-            Spill = SpillStores.TempFiles(_options.SpillDirectory, clock: _options.Clock),
+            Spill = SpillStores.TempFiles(_options.SpillDirectory),
             Processors = System.Environment.ProcessorCount,
             Observer = extra is null ? _observer : new BothObservers(_observer, extra),
         };

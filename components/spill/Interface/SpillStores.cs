@@ -9,11 +9,11 @@ public static class SpillStores
     /// directory), deleted with everything in it when the store is disposed — after the run, also on failure.
     /// Each run is kept as files of <paramref name="segmentBytes"/> (default 8 MiB), each deleted as soon as
     /// the merge has read it. A store that starts spilling first removes what killed processes left under
-    /// the root: directories whose lock no one holds, of processes that are gone, unchanged for an hour by
-    /// <paramref name="clock"/>.</summary>
-    public static Func<ISpillStore> TempFiles(string? root = null, int segmentBytes = 8 << 20, TimeProvider? clock = null)
+    /// the root: directories unchanged for an hour (by the file system's clock) whose owner is gone, as their
+    /// lock file shows (or, without one, their process id).</summary>
+    public static Func<ISpillStore> TempFiles(string? root = null, int segmentBytes = 8 << 20)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentBytes);
-        return () => new TempFileSpillStore(root ?? Path.GetTempPath(), segmentBytes, clock ?? TimeProvider.System);
+        return () => new TempFileSpillStore(root ?? Path.GetTempPath(), segmentBytes);
     }
 }

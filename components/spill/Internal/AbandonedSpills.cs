@@ -7,10 +7,13 @@ namespace Ocht.Spill;
 /// Spill directories that killed processes left behind (a store removes its own directory on every
 /// ending it sees, but not on SIGKILL or power loss). A live store holds an exclusive lock on the lock
 /// file in its directory (an advisory lock on Unix, which the kernel drops when the process dies, and
-/// which holds across containers sharing the directory). A directory is abandoned when no one holds its
-/// lock, the process its name gives is gone, and nothing in it has changed for <see cref="QuietFor"/>
-/// (a store takes its lock just after creating the directory). Symbolic links are never followed.
-/// Cleaning up is best effort: nothing here fails a spill.
+/// which holds across containers sharing the directory). A directory is abandoned when nothing in it has
+/// changed for <see cref="QuietFor"/> and its owner is gone: its lock file is there and no one holds it,
+/// or, with no lock file (a store that died between making its directory and locking it), the process
+/// its name gives is gone. A process id alone would keep a directory for good once the id is reused.
+/// Ages are measured against the file system's own clock (the sweeping store's fresh lock file), so a
+/// network file system whose clock differs from this machine's is judged right. Symbolic links are
+/// never followed. Cleaning up is best effort: nothing here fails a spill.
 /// </summary>
 internal static class AbandonedSpills
 {
@@ -19,8 +22,9 @@ internal static class AbandonedSpills
 
     public const string LockFile = ".lock";
 
-    /// <summary>Removes the abandoned spill directories under <paramref name="root"/>; how many it removed.</summary>
-    public static int Sweep(string root, DateTimeOffset now)
+    /// <summary>Removes the abandoned spill directories under <paramref name="root"/>; how many it removed.
+    /// <paramref name="now"/> is the file system's time (see the class remarks).</summary>
+    public static int Sweep(string root, DateTime now)
     {
         int removed = 0;
         foreach (var directory in SafeEnumerate(root))
@@ -28,7 +32,9 @@ internal static class AbandonedSpills
             try
             {
                 if (!TryGetProcessId(Path.GetFileName(directory), out int pid) || new DirectoryInfo(directory).LinkTarget is not null) continue;
-                if (IsRunning(pid) || now - LastChange(directory) < QuietFor || IsLocked(directory)) continue;
+                if (now - LastChange(directory) < QuietFor) continue;
+                var owner = OwnerState(directory);
+                if (owner is Owner.Alive || (owner is Owner.Unknown && IsRunning(pid))) continue;
                 Directory.Delete(directory, recursive: true);
                 removed++;
             }
@@ -37,19 +43,26 @@ internal static class AbandonedSpills
         return removed;
     }
 
+    /// <summary>The file system's time now: when the lock file of a directory just locked was written.</summary>
+    public static DateTime FileSystemNow(string lockedDirectory) => File.GetLastWriteTimeUtc(Path.Combine(lockedDirectory, LockFile));
+
     /// <summary>Takes the lock of a new spill directory: held until the store is done with it.</summary>
     public static FileStream Lock(string directory) =>
         new(Path.Combine(directory, LockFile), FileMode.CreateNew, FileAccess.Write, FileShare.None);
 
-    private static bool IsLocked(string directory)
+    private enum Owner { Alive, Gone, Unknown }
+
+    /// <summary>What the lock file says of the directory's owner: alive while it holds the lock, gone once no one does;
+    /// unknown without a lock file.</summary>
+    private static Owner OwnerState(string directory)
     {
         try
         {
             using var probe = new FileStream(Path.Combine(directory, LockFile), FileMode.Open, FileAccess.Write, FileShare.None);
-            return false;
+            return Owner.Gone;
         }
-        catch (FileNotFoundException) { return false; }
-        catch (IOException) { return true; }
+        catch (FileNotFoundException) { return Owner.Unknown; }
+        catch (IOException) { return Owner.Alive; }
     }
 
     /// <summary>The process id in "ocht-spill-{pid}-{guid}".</summary>
@@ -80,7 +93,7 @@ internal static class AbandonedSpills
         catch (Exception) { return true; } // cannot tell (a protected process): take it as running
     }
 
-    private static DateTimeOffset LastChange(string directory)
+    private static DateTime LastChange(string directory)
     {
         try
         {
@@ -90,8 +103,8 @@ internal static class AbandonedSpills
                 var written = File.GetLastWriteTimeUtc(file);
                 if (written > last) last = written;
             }
-            return new DateTimeOffset(last, TimeSpan.Zero);
+            return last;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return DateTimeOffset.MaxValue; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return DateTime.MaxValue; }
     }
 }

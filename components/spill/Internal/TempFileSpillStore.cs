@@ -8,7 +8,7 @@ namespace Ocht.Spill;
 /// back as it goes instead of at the end, so temporary disk (and page cache) peaks lower, and the output written
 /// during the merge reuses memory just freed rather than memory the system must first provide.
 /// </summary>
-internal sealed class TempFileSpillStore(string root, int segmentBytes, TimeProvider clock) : ISpillStore
+internal sealed class TempFileSpillStore(string root, int segmentBytes) : ISpillStore
 {
     private readonly int _segmentBytes = segmentBytes;
     private readonly Dictionary<int, int> _segments = new();
@@ -22,9 +22,9 @@ internal sealed class TempFileSpillStore(string root, int segmentBytes, TimeProv
 
     private string Start()
     {
-        AbandonedSpills.Sweep(root, clock.GetUtcNow());
         var directory = System.IO.Directory.CreateDirectory(Path.Combine(root, $"{AbandonedSpills.Prefix}{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         _lock = AbandonedSpills.Lock(directory);
+        AbandonedSpills.Sweep(root, AbandonedSpills.FileSystemNow(directory));
         return directory;
     }
 
