@@ -101,6 +101,36 @@ public sealed class CsvTests : IDisposable
         Assert.Contains("column \"b\" is not valid UTF-8", rejection.Message);
     }
 
+    [Theory]
+    [InlineData("i", "x1", "column \"i\" is int, but \"x1\" is not an int")]
+    [InlineData("i", "99999999999999999999", "is not an int")]
+    [InlineData("t", "2024-02-30T00:00:00Z", "column \"t\" is timestamp, but \"2024-02-30T00:00:00Z\" is not a timestamp")]
+    [InlineData("d", "1.2.3", "column \"d\" is decimal, but \"1.2.3\" is not a decimal")]
+    [InlineData("f", "one", "column \"f\" is float, but \"one\" is not a float")]
+    [InlineData("b", "maybe", "column \"b\" is bool, but \"maybe\" is not a bool")]
+    public async Task A_bad_value_rejects_the_row_whether_or_not_the_pipeline_reads_its_column(string column, string bad, string message)
+    {
+        string[] columns = ["k", "i", "t", "d", "f", "b"];
+        string[] good = ["0", "-7", "2024-02-29T23:59:59Z", "12.50", "1.5e3", "true"];
+        var badRow = good.Select((v, c) => columns[c] == column ? bad : v).ToArray();
+        File.WriteAllText(Path.Combine(_dir, "in.csv"), $"{string.Join(',', columns)}\n{string.Join(',', good)}\n{string.Join(',', badRow)}\n{string.Join(',', good)}\n");
+        const string options = """{"connector": "csv", "path": "in.csv", "types": {"i": "int", "t": "timestamp", "d": "decimal", "f": "float", "b": "bool"}}""";
+        foreach (var fields in new[] { ["k"], columns })
+        {
+            var context = new SourceContext("t", 100, TimeProvider.System) { Fields = fields };
+            await using var source = Csv.OpenSource(Config(options, Roles.Source), context);
+            var batch = (await source.ReadAsync(CancellationToken.None))!;
+            Assert.Equal(2, batch.Count);
+            Assert.Equal(fields.Length, batch.Width);
+            Assert.Equal([2L, 4L], batch.Lines.ToArray());
+            if (fields.Length == columns.Length)
+                Assert.Equal("""{"k":0,"i":-7,"t":"2024-02-29T23:59:59Z","d":12.50,"f":1500,"b":true}""", batch.GetRecord(1).ToString());
+            var rejection = Assert.Single(batch.Rejections!);
+            Assert.Equal(3L, rejection.Line);
+            Assert.Contains(message, rejection.Message);
+        }
+    }
+
     [Fact]
     public async Task Lines_count_physical_lines_through_quoted_line_breaks_crlf_and_bom()
     {

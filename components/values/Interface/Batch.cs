@@ -76,6 +76,7 @@ public sealed class Batch
     public Value this[int row, int field] => _cells[row * Schema.Width + field];
 
     /// <summary>Appends a row and returns its cells to fill (all null).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public Span<Value> AddRow(long line)
     {
         if (Count == _lines.Length) Grow();

@@ -41,7 +41,7 @@ internal static class ColumnTypes
                 value = Value.FromInt(l);
                 return isInt;
             case ColumnType.Decimal:
-                return ValueText.TryParseDecimal(cell, out value) || TryParseDecimalWithExponent(cell, out value);
+                return TryParseDecimal(cell, out value);
             case ColumnType.Timestamp:
                 bool isTimestamp = ValueText.TryParseTimestampUtf8(cell, out long ticks);
                 value = Value.FromTimestampTicks(ticks);
@@ -55,6 +55,9 @@ internal static class ColumnTypes
                 return false;
         }
     }
+
+    public static bool TryParseDecimal(ReadOnlySpan<byte> cell, out Value value) =>
+        ValueText.TryParseDecimal(cell, out value) || TryParseDecimalWithExponent(cell, out value);
 
     private static bool TryParseDecimalWithExponent(ReadOnlySpan<byte> cell, out Value value)
     {
@@ -151,4 +154,45 @@ internal static class ColumnTypes
 
     public static string Describe(ColumnType t) => t == ColumnType.Int ? "an int" : "a " + Name(t);
 
+}
+
+/// <summary>How a chunk's reader treats one column's fields.</summary>
+internal enum ColumnAction : byte
+{
+    /// <summary>Text the pipeline never reads, in a chunk known to be valid UTF-8: not looked at.</summary>
+    Skip,
+    /// <summary>Text the pipeline never reads: checked to be UTF-8.</summary>
+    CheckText,
+    Text,
+    Int,
+    CheckInt,
+    Timestamp,
+    CheckTimestamp,
+    Decimal,
+    CheckDecimal,
+    /// <summary>Any other type, through <see cref="ColumnTypes.TryParse"/> (and kept only when read).</summary>
+    Other,
+}
+
+/// <summary>A column's action and its cell in the batch (-1: the pipeline never reads it).</summary>
+internal readonly record struct ColumnPlan(ColumnAction Action, int Slot)
+{
+    public static ColumnPlan[] For(ColumnType[] types, int[] outputOf, bool chunkIsUtf8)
+    {
+        var plans = new ColumnPlan[types.Length];
+        for (int c = 0; c < plans.Length; c++)
+        {
+            bool read = outputOf[c] >= 0;
+            var action = types[c] switch
+            {
+                ColumnType.String => read ? ColumnAction.Text : chunkIsUtf8 ? ColumnAction.Skip : ColumnAction.CheckText,
+                ColumnType.Int => read ? ColumnAction.Int : ColumnAction.CheckInt,
+                ColumnType.Timestamp => read ? ColumnAction.Timestamp : ColumnAction.CheckTimestamp,
+                ColumnType.Decimal => read ? ColumnAction.Decimal : ColumnAction.CheckDecimal,
+                _ => ColumnAction.Other,
+            };
+            plans[c] = new ColumnPlan(action, outputOf[c]);
+        }
+        return plans;
+    }
 }

@@ -38,7 +38,12 @@ internal sealed class CsvSource : IChunkedSource
     private long _nextLine = 1, _sequence;
 
     /// <summary>What every chunk decodes with: fixed once the header and sample are read.</summary>
-    private sealed record Layout(Schema Schema, string[] Columns, ColumnType[] Types, bool[] Inferred, int[] OutputOf, int InferRows);
+    private sealed record Layout(Schema Schema, string[] Columns, ColumnType[] Types, bool[] Inferred, int[] OutputOf, int InferRows)
+    {
+        /// <summary>What to do with each column of a chunk that is all valid UTF-8, and of one that is not.</summary>
+        public readonly ColumnPlan[] ForUtf8 = ColumnPlan.For(Types, OutputOf, chunkIsUtf8: true);
+        public readonly ColumnPlan[] ForAny = ColumnPlan.For(Types, OutputOf, chunkIsUtf8: false);
+    }
 
     private sealed class CsvChunk : SourceChunk
     {
@@ -257,48 +262,68 @@ internal sealed class CsvSource : IChunkedSource
     /// <summary>Adds the reader's current row to the batch, or rejects it with its reason.</summary>
     private void Convert(CsvReader reader, long line, Batch batch, Layout layout, Utf8Text[] texts, bool chunkIsUtf8)
     {
-        int width = layout.Columns.Length;
-        if (reader.FieldCount != width)
+        var plans = chunkIsUtf8 ? layout.ForUtf8 : layout.ForAny;
+        if (reader.FieldCount != plans.Length)
         {
             batch.AddRejection(new Rejection(Rejection.Kinds.Parse,
-                $"the row has {reader.FieldCount} field{(reader.FieldCount == 1 ? "" : "s")} but there are {width} columns", line, null, Raw(reader), null, "source"));
+                $"the row has {reader.FieldCount} field{(reader.FieldCount == 1 ? "" : "s")} but there are {plans.Length} columns", line, null, Raw(reader), null, "source"));
             return;
         }
         var cells = batch.AddRow(line);
-        for (int c = 0; c < width; c++)
+        for (int c = 0; c < plans.Length; c++)
         {
-            int slot = layout.OutputOf[c];
-            var type = layout.Types[c];
-            // Text the pipeline never reads needs no look once the whole chunk is known to be UTF-8.
-            if (slot < 0 && type == ColumnType.String && chunkIsUtf8) continue;
+            var plan = plans[c];
+            if (plan.Action == ColumnAction.Skip) continue;
             var text = reader.GetSpan(c);
             if (text.IsEmpty)
             {
-                if (slot >= 0) cells[slot] = type == ColumnType.String && reader.GetRawSpan(c).Length >= 2 ? Value.FromString("") : Value.Null;
+                if (plan.Slot >= 0) cells[plan.Slot] = plan.Action == ColumnAction.Text && reader.GetRawSpan(c).Length >= 2 ? Value.FromString("") : Value.Null;
                 continue;
             }
-            if (type == ColumnType.String)
+            // The common types are parsed here, straight into their cells; a column the pipeline never reads is only checked.
+            switch (plan.Action)
             {
-                if (slot < 0)
-                {
-                    if (Utf8.IsValid(text)) continue;
-                }
-                else if ((texts[c] ??= new Utf8Text()).Decode(text) is { } s)
-                {
-                    cells[slot] = Value.FromString(s);
+                case ColumnAction.Int:
+                    if (!ValueText.TryParseInt(text, out long l)) break;
+                    cells[plan.Slot] = Value.FromInt(l);
                     continue;
-                }
+                case ColumnAction.CheckInt:
+                    if (ValueText.TryParseInt(text, out _)) continue;
+                    break;
+                case ColumnAction.Timestamp:
+                    if (!ValueText.TryParseTimestampUtf8(text, out long ticks)) break;
+                    cells[plan.Slot] = Value.FromTimestampTicks(ticks);
+                    continue;
+                case ColumnAction.CheckTimestamp:
+                    if (ValueText.TryParseTimestampUtf8(text, out _)) continue;
+                    break;
+                case ColumnAction.Decimal:
+                    if (!ColumnTypes.TryParseDecimal(text, out var number)) break;
+                    cells[plan.Slot] = number;
+                    continue;
+                case ColumnAction.CheckDecimal:
+                    if (ColumnTypes.TryParseDecimal(text, out _)) continue;
+                    break;
+                case ColumnAction.Text:
+                    if ((texts[c] ??= new Utf8Text()).Decode(text) is not { } decoded) break;
+                    cells[plan.Slot] = Value.FromString(decoded);
+                    continue;
+                case ColumnAction.CheckText:
+                    if (Utf8.IsValid(text)) continue;
+                    break;
+                default:
+                    if (!ColumnTypes.TryParse(layout.Types[c], text, out var value)) break;
+                    if (plan.Slot >= 0) cells[plan.Slot] = value;
+                    continue;
+            }
+            if (layout.Types[c] == ColumnType.String)
+            {
                 Reject(batch, reader, line, Rejection.Kinds.Parse, $"column \"{layout.Columns[c]}\" is not valid UTF-8");
                 return;
             }
-            if (ColumnTypes.TryParse(type, text, out var value))
-            {
-                if (slot >= 0) cells[slot] = value;
-                continue;
-            }
             string why = layout.Inferred[c] ? $" (inferred from the first {layout.InferRows} rows; set \"types\" to override)" : "";
             Reject(batch, reader, line, Rejection.Kinds.Type,
-                $"column \"{layout.Columns[c]}\" is {ColumnTypes.Name(type)}{why}, but \"{Utf8Text.Lossy(text)}\" is not {ColumnTypes.Describe(type)}");
+                $"column \"{layout.Columns[c]}\" is {ColumnTypes.Name(layout.Types[c])}{why}, but \"{Utf8Text.Lossy(text)}\" is not {ColumnTypes.Describe(layout.Types[c])}");
             return;
         }
     }
