@@ -28,33 +28,8 @@ internal static class ColumnTypes
         _ => "string",
     };
 
-    /// <summary>Parses a non-empty cell of a typed column. Declared and inferred columns accept the
-    /// same text; inference is just stricter about what makes it pick a type (see <see cref="Infer"/>).</summary>
-    /// <remarks>Per field on the read path: the common types are parsed here, the rare ones out of line
-    /// so this method keeps a small frame.</remarks>
-    public static bool TryParse(ColumnType type, ReadOnlySpan<byte> cell, out Value value)
-    {
-        switch (type)
-        {
-            case ColumnType.Int:
-                bool isInt = ValueText.TryParseInt(cell, out long l);
-                value = Value.FromInt(l);
-                return isInt;
-            case ColumnType.Decimal:
-                return TryParseDecimal(cell, out value);
-            case ColumnType.Timestamp:
-                bool isTimestamp = ValueText.TryParseTimestampUtf8(cell, out long ticks);
-                value = Value.FromTimestampTicks(ticks);
-                return isTimestamp;
-            case ColumnType.Float:
-                return TryParseFloat(cell, out value);
-            case ColumnType.Bool:
-                return TryParseBool(cell, out value);
-            default:
-                value = Value.Null;
-                return false;
-        }
-    }
+    // Declared and inferred columns accept the same text; inference is just stricter about what makes it pick a
+    // type (see Infer). The reader calls these per field.
 
     public static bool TryParseDecimal(ReadOnlySpan<byte> cell, out Value value) =>
         ValueText.TryParseDecimal(cell, out value) || TryParseDecimalWithExponent(cell, out value);
@@ -66,14 +41,14 @@ internal static class ColumnTypes
         return ok;
     }
 
-    private static bool TryParseFloat(ReadOnlySpan<byte> cell, out Value value)
+    public static bool TryParseFloat(ReadOnlySpan<byte> cell, out Value value)
     {
         bool ok = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && double.IsFinite(f);
         value = ok ? Value.FromFloat(f) : Value.Null;
         return ok;
     }
 
-    private static bool TryParseBool(ReadOnlySpan<byte> cell, out Value value)
+    public static bool TryParseBool(ReadOnlySpan<byte> cell, out Value value)
     {
         value = Value.Null;
         Span<char> chars = stackalloc char[8];
@@ -170,8 +145,10 @@ internal enum ColumnAction : byte
     CheckTimestamp,
     Decimal,
     CheckDecimal,
-    /// <summary>Any other type, through <see cref="ColumnTypes.TryParse"/> (and kept only when read).</summary>
-    Other,
+    /// <summary>A float, kept only when read.</summary>
+    Float,
+    /// <summary>A bool, kept only when read.</summary>
+    Bool,
 }
 
 /// <summary>A column's action and its cell in the batch (-1: the pipeline never reads it).</summary>
@@ -189,7 +166,8 @@ internal readonly record struct ColumnPlan(ColumnAction Action, int Slot)
                 ColumnType.Int => read ? ColumnAction.Int : ColumnAction.CheckInt,
                 ColumnType.Timestamp => read ? ColumnAction.Timestamp : ColumnAction.CheckTimestamp,
                 ColumnType.Decimal => read ? ColumnAction.Decimal : ColumnAction.CheckDecimal,
-                _ => ColumnAction.Other,
+                ColumnType.Float => ColumnAction.Float,
+                _ => ColumnAction.Bool,
             };
             plans[c] = new ColumnPlan(action, outputOf[c]);
         }

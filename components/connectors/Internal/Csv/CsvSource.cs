@@ -312,7 +312,7 @@ internal sealed class CsvSource : IChunkedSource
                     if (Utf8.IsValid(text)) continue;
                     break;
                 default:
-                    if (!ColumnTypes.TryParse(layout.Types[c], text, out var value)) break;
+                    if (!(plan.Action == ColumnAction.Float ? ColumnTypes.TryParseFloat(text, out var value) : ColumnTypes.TryParseBool(text, out value))) break;
                     if (plan.Slot >= 0) cells[plan.Slot] = value;
                     continue;
             }
