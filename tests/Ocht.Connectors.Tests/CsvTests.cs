@@ -132,6 +132,17 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public async Task Blank_lines_are_skipped_and_later_lines_keep_their_numbers()
+    {
+        File.WriteAllText(Path.Combine(_dir, "in.csv"), "a,b\n1,x\n\n2,y\n\n\n3,\"bad\"q\n4,z\n\n");
+        await using var source = Csv.OpenSource(Config("""{"connector": "csv", "path": "in.csv"}""", Roles.Source), new SourceContext("t", 100, TimeProvider.System));
+        var batch = (await source.ReadAsync(CancellationToken.None))!;
+        Assert.Equal([1L, 2L, 4L], Enumerable.Range(0, batch.Count).Select(i => batch[i, 0].AsInt));
+        Assert.Equal([2L, 4L, 8L], batch.Lines.ToArray());
+        Assert.Equal(7L, Assert.Single(batch.Rejections!).Line);
+    }
+
+    [Fact]
     public async Task Lines_count_physical_lines_through_quoted_line_breaks_crlf_and_bom()
     {
         var (records, rejections) = await Read("\uFEFFa,b\r\n1,\"two\r\nlines\"\r\n2,x\"y\r\n3,z\r\n");

@@ -36,6 +36,8 @@ internal sealed class CsvSource : IChunkedSource
     private int _start, _end;
     private bool _eof;
     private long _nextLine = 1, _sequence;
+    // Set once some chunk's records were not one line each: from then on the reader numbers lines itself.
+    private volatile bool _readerCountsLines;
 
     /// <summary>What every chunk decodes with: fixed once the header and sample are read.</summary>
     private sealed record Layout(Schema Schema, string[] Columns, ColumnType[] Types, bool[] Inferred, int[] OutputOf, int InferRows)
@@ -50,6 +52,8 @@ internal sealed class CsvSource : IChunkedSource
         public required byte[] Buffer { get; init; }
         public required int Length { get; init; }
         public required long FirstLine { get; init; }
+        /// <summary>Physical lines in the chunk, a last one without a line end included.</summary>
+        public required long Lines { get; init; }
     }
 
     public CsvSource(ConnectorConfig config, SourceContext context, StandardStreams streams)
@@ -132,8 +136,10 @@ internal sealed class CsvSource : IChunkedSource
             Buffer.BlockCopy(chunkBuffer, chunkStart, chunkBuffer, 0, end - chunkStart);
             end -= chunkStart;
         }
-        var chunk = new CsvChunk { Buffer = chunkBuffer, Length = end, FirstLine = _nextLine, Sequence = ++_sequence * SourceChunk.SequenceSpan };
-        _nextLine += RecordBoundaries.CountLines(chunkBuffer.AsSpan(0, end));
+        long lines = RecordBoundaries.CountLines(chunkBuffer.AsSpan(0, end));
+        bool unended = end > 0 && chunkBuffer[end - 1] is not ((byte)'\n' or (byte)'\r');
+        var chunk = new CsvChunk { Buffer = chunkBuffer, Length = end, FirstLine = _nextLine, Lines = lines + (unended ? 1 : 0), Sequence = ++_sequence * SourceChunk.SequenceSpan };
+        _nextLine += lines;
         return chunk;
     }
 
@@ -221,17 +227,37 @@ internal sealed class CsvSource : IChunkedSource
     public IReadOnlyList<Batch> Decode(SourceChunk chunk)
     {
         var c = (CsvChunk)chunk;
+        try
+        {
+            // Records are numbered by counting them, which is right while each is one line, and cheaper than the
+            // reader counting the line breaks in every record. When the count falls short of the chunk's lines (a
+            // line break in quotes, a blank line), the chunk is read again with the reader's own line numbers, and
+            // so is every later chunk of the input.
+            if (!_readerCountsLines && TryDecode(c, readerCountsLines: false) is { } batches) return batches;
+            _readerCountsLines = true;
+            return TryDecode(c, readerCountsLines: true)!;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(c.Buffer);
+        }
+    }
+
+    /// <summary>The chunk's batches; null when records were numbered by counting and that numbering does not hold.</summary>
+    private List<Batch>? TryDecode(CsvChunk c, bool readerCountsLines)
+    {
         var layout = _layout!;
         var batches = new List<Batch>();
         var malformed = new List<Rejection>();
         var texts = _texts.Value ??= new Utf8Text[layout.Columns.Length];
         var batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = c.Sequence };
-        long next = c.Sequence;
+        long next = c.Sequence, records = 0;
         // One vectorised pass over the chunk spares checking each unread text field on its own.
         bool chunkIsUtf8 = Utf8.IsValid(c.Buffer.AsSpan(0, c.Length));
         try
         {
-            var options = ReaderOptions(_config, m => malformed.Add(Malformed(m, c.FirstLine))) with { HasHeader = false };
+            var options = ReaderOptions(_config, m => malformed.Add(Malformed(m, c.FirstLine + (readerCountsLines ? m.LineNumber : ++records) - 1)))
+                with { HasHeader = false, TrackLineNumbers = readerCountsLines };
             using var reader = CsvReader.Create(c.Buffer.AsMemory(0, c.Length), options);
             while (reader.Read())
             {
@@ -240,7 +266,7 @@ internal sealed class CsvSource : IChunkedSource
                     batches.Add(batch);
                     batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = ++next };
                 }
-                Convert(reader, c.FirstLine + reader.LineNumber - 1, batch, layout, texts, chunkIsUtf8);
+                Convert(reader, c.FirstLine + (readerCountsLines ? reader.LineNumber : ++records) - 1, batch, layout, texts, chunkIsUtf8);
                 foreach (var m in malformed) batch.AddRejection(m);
                 malformed.Clear();
             }
@@ -250,12 +276,17 @@ internal sealed class CsvSource : IChunkedSource
         {
             throw new IOException($"{_path}: {e.Message}", e);
         }
-        finally
+        batches.Add(batch);
+        if (!readerCountsLines && records != c.Lines)
         {
-            ArrayPool<byte>.Shared.Return(c.Buffer);
+            foreach (var b in batches) b.Release();
+            return null;
         }
-        if (batch.Count > 0 || batch.Rejections is not null) batches.Add(batch);
-        else batch.Release();
+        if (batch.Count == 0 && batch.Rejections is null)
+        {
+            batches.RemoveAt(batches.Count - 1);
+            batch.Release();
+        }
         return batches;
     }
 
@@ -336,7 +367,7 @@ internal sealed class CsvSource : IChunkedSource
 
     private static string Raw(CsvReader reader) => TrimLineEnd(Utf8Text.Lossy(reader.RawRecord));
 
-    private static Rejection Malformed(CsvMalformedRecord m, long firstLine)
+    private static Rejection Malformed(CsvMalformedRecord m, long line)
     {
         string why = m.Reason switch
         {
@@ -347,7 +378,7 @@ internal sealed class CsvSource : IChunkedSource
             CsvMalformedReason.TrailingEscape => "an escape character at the end of the row",
             _ => "bad CSV",
         };
-        return new Rejection(Rejection.Kinds.Parse, $"malformed row: {why}", firstLine + m.LineNumber - 1, null, TrimLineEnd(m.RawRecord), null, "source");
+        return new Rejection(Rejection.Kinds.Parse, $"malformed row: {why}", line, null, TrimLineEnd(m.RawRecord), null, "source");
     }
 
     public ValueTask AcknowledgeAsync(long sequence, CancellationToken cancellation) => ValueTask.CompletedTask;
