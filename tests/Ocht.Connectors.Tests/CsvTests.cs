@@ -117,11 +117,12 @@ public sealed class CsvTests : IDisposable
         const string options = """{"connector": "csv", "path": "in.csv", "types": {"i": "int", "t": "timestamp", "d": "decimal", "f": "float", "b": "bool"}}""";
         foreach (var fields in new[] { ["k"], columns })
         {
-            var context = new SourceContext("t", 100, TimeProvider.System) { Fields = fields };
+            var context = new SourceContext("t", 100, TimeProvider.System) { Fields = fields, SpareFields = 1 };
             await using var source = Csv.OpenSource(Config(options, Roles.Source), context);
             var batch = (await source.ReadAsync(CancellationToken.None))!;
             Assert.Equal(2, batch.Count);
             Assert.Equal(fields.Length, batch.Width);
+            Assert.Equal(fields.Length + 1, batch.Stride); // room for what later steps add
             Assert.Equal([2L, 4L], batch.Lines.ToArray());
             if (fields.Length == columns.Length)
                 Assert.Equal("""{"k":0,"i":-7,"t":"2024-02-29T23:59:59Z","d":12.50,"f":1500,"b":true}""", batch.GetRecord(1).ToString());

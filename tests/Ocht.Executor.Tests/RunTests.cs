@@ -5,6 +5,18 @@ namespace Ocht.Executor.Tests;
 
 public class RunTests
 {
+    [Theory]
+    // derive adds two, select none, the second derive one more: room for three.
+    [InlineData("""{"op": "filter", "where": [">", ":n", 1]}, {"op": "derive", "fields": {"x": 1, "y": 2}}, {"op": "select", "fields": ["x"]}, {"op": "derive", "fields": {"z": 3}}""", 3)]
+    // Replacing a field adds none; what follows an aggregate is not the source's concern.
+    [InlineData("""{"op": "derive", "fields": {"n": 1, "w": 2}}, {"op": "aggregate", "by": ["s"], "fields": {"c": ["count"]}}, {"op": "derive", "fields": {"q": 1}}""", 1)]
+    [InlineData("""{"op": "sort", "by": [":n"]}, {"op": "derive", "fields": {"q": 1}}""", 0)]
+    public void Sources_are_told_how_many_fields_the_steps_after_them_add(string steps, int added)
+    {
+        var fixture = new Fixture().Input("in", Fixture.Numbers(3));
+        Assert.Equal(added, fixture.Plan(Fixture.Doc(steps)).FieldsAddedAfterSource);
+    }
+
     [Fact]
     public async Task A_run_pulls_transforms_and_pushes_with_a_balanced_report()
     {

@@ -60,8 +60,9 @@ internal sealed class Harness
         return d.Sorted();
     }
 
-    public static Harness Run(string stepJson, IEnumerable<Record> records, int batchSize = 3, long memoryBytes = 64L << 20, IReadOnlyList<Record>? table = null) =>
-        Feed(stepJson, Batch.FromRecords(records, batchSize, firstLine: 2), batchSize, memoryBytes, table);
+    public static Harness Run(string stepJson, IEnumerable<Record> records, int batchSize = 3, long memoryBytes = 64L << 20, IReadOnlyList<Record>? table = null,
+        int spareFields = 0) =>
+        Feed(stepJson, Batch.FromRecords(records, batchSize, firstLine: 2, spareFields), batchSize, memoryBytes, table);
 
     /// <summary>Feeds the records in input batches of the given sizes (the last one takes the rest), as a stream cut at random would.</summary>
     public static Harness RunSplit(string stepJson, IReadOnlyList<Record> records, IEnumerable<int> sizes, int batchSize = 3) =>

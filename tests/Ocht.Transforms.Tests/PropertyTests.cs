@@ -155,7 +155,8 @@ public class PropertyTests
             var expected = one.Json.Concat(one.Rejections.Select(r => $"{r.Line}: {r.Message}")).ToList();
             foreach (int size in (int[])[5, 64])
             {
-                var h = Harness.Run(step, records, batchSize: size);
+                // Rows with room left in them, as sources make them, for one of the sizes.
+                var h = Harness.Run(step, records, batchSize: size, spareFields: size == 5 ? 2 : 0);
                 var got = h.Json.Concat(h.Rejections.Select(r => $"{r.Line}: {r.Message}")).ToList();
                 if (!got.SequenceEqual(expected))
                     throw new Xunit.Sdk.XunitException($"batches of {size}:\n{string.Join("\n", got)}\nbatches of 1:\n{string.Join("\n", expected)}");

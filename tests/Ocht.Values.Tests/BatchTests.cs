@@ -19,9 +19,9 @@ public class BatchTests
 
     [Fact]
     public void Compact_keeps_exactly_the_flagged_rows_and_leaves_clear_cells_behind() =>
-        Properties.Check(Prop.ForAll(Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements(true, false), n)).ToArbitrary(), keep =>
+        Properties.Check(Prop.ForAll(Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements(true, false), n)).ToArbitrary(), Gen.Choose(0, 2).ToArbitrary(), (keep, spare) =>
         {
-            var batch = new Batch(Schema.Of("a", "b", "c"), 48);
+            var batch = new Batch(Schema.Of("a", "b", "c"), 48, spare);
             for (int r = 0; r < keep.Length; r++)
             {
                 var cells = batch.AddRow(100 + r);
@@ -44,15 +44,21 @@ public class BatchTests
         }), 500);
 
     [Theory]
-    [InlineData(6, 7, 4096)]   // the pooled array has room: rows move apart in place
-    [InlineData(6, 8, 4096)]
-    [InlineData(6, 9, 4096)]   // no room: a new array
-    [InlineData(3, 4, 5)]
-    [InlineData(2, 2, 3)]
-    public void Widening_keeps_every_row_and_adds_null_fields(int from, int to, int capacity)
+    [InlineData(6, 7, 4096, 0)]   // the pooled array has room: rows move apart in place
+    [InlineData(6, 8, 4096, 0)]
+    [InlineData(6, 9, 4096, 0)]   // no room: a new array
+    [InlineData(3, 4, 5, 0)]
+    [InlineData(2, 2, 3, 0)]
+    [InlineData(6, 7, 4096, 1)]   // the rows have room: nothing moves
+    [InlineData(6, 7, 4096, 3)]
+    [InlineData(6, 8, 4096, 1)]   // more than the room: rows move apart
+    [InlineData(6, 9, 4096, 1)]
+    [InlineData(3, 5, 5, 2)]
+    public void Widening_keeps_every_row_and_adds_null_fields(int from, int to, int capacity, int spare)
     {
         var names = Enumerable.Range(0, to).Select(i => $"f{i}").ToArray();
-        var batch = new Batch(Schema.Of(names[..from]), capacity);
+        var batch = new Batch(Schema.Of(names[..from]), capacity, spare);
+        Assert.Equal(from + spare, batch.Stride);
         int rows = capacity - 1;
         for (int r = 0; r < rows; r++)
         {
@@ -61,6 +67,7 @@ public class BatchTests
         }
         batch.Widen(Schema.Of(names));
         Assert.Equal(to, batch.Width);
+        Assert.Equal(Math.Max(to, from + spare), batch.Stride);
         for (int r = 0; r < rows; r++)
         {
             var row = batch.Row(r);
@@ -71,6 +78,24 @@ public class BatchTests
         var added = batch.AddRow(0);
         foreach (var cell in added) Assert.True(cell.IsNull);
         Assert.Throws<ArgumentException>(() => batch.Widen(Schema.Of(names[..(from - 1)])));
+    }
+
+    [Fact]
+    public void Rows_with_room_keep_it_clear_through_growing_compacting_and_truncating()
+    {
+        var batch = new Batch(Schema.Of("a", "b"), 2, spareFields: 2);
+        for (int r = 0; r < 9; r++) batch.AddRow([r, $"t{r}"], line: r + 1); // grows twice
+        batch.Compact(Enumerable.Range(0, 9).Select(r => r % 3 != 1).ToArray());
+        batch.Truncate(5);
+        batch.AddRow([99, "t99"], line: 100);
+        batch.RemoveLastRow();
+        batch.Widen(Schema.Of("a", "b", "c", "d"));
+        Assert.Equal(4, batch.Stride);
+        Assert.Equal(["""{"a":0,"b":"t0","c":null,"d":null}""", """{"a":2,"b":"t2","c":null,"d":null}""", """{"a":3,"b":"t3","c":null,"d":null}""",
+            """{"a":5,"b":"t5","c":null,"d":null}""", """{"a":6,"b":"t6","c":null,"d":null}"""], batch.Records().Select(r => r.ToString()));
+        Assert.Equal([1L, 3L, 4L, 6L, 7L], batch.Lines.ToArray());
+        Assert.Equal(5 * 4, batch.Cells.Length);
+        Assert.Equal("t5", batch[3, 1].AsString);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
     {
         ConnectorLog log = (level, message) => env.Observer.ConnectorLog(plan.Name, env.RunId, level, message);
         var sourceContext = new SourceContext(plan.Name, plan.Options.BatchSize, env.Clock) { Log = log };
-        var mainSource = sourceContext with { Fields = plan.SourceNeeds?.ToArray() };
+        var mainSource = sourceContext with { Fields = plan.SourceNeeds?.ToArray(), SpareFields = plan.FieldsAddedAfterSource };
         var sinkContext = new SinkContext(plan.Name, plan.Options.BatchSize, env.Clock) { Fields = plan.OutputFields.Fields, Log = log };
         var resources = await LookupTables.ResourcesAsync(plan, env, sourceContext, cancellation);
         _chain = new StepChain(plan.Steps, resources, env.Clock);

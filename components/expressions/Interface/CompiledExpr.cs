@@ -58,7 +58,7 @@ public sealed class CompiledExpr
         if (n == 0) return true;
         if (!BlockWorthTrying) return false;
         var cells = batch.Cells;
-        int width = batch.Width;
+        int stride = batch.Stride;
         var scratch = BlockScratch.Enter(Math.Min(n, BlockRows));
         try
         {
@@ -66,7 +66,7 @@ public sealed class CompiledExpr
             {
                 int rows = Math.Min(BlockRows, n - start);
                 scratch.Next(rows);
-                target.Take(_root, new RowBlock(batch.Schema, cells.Slice(start * width, rows * width), rows), scratch, start);
+                target.Take(_root, new RowBlock(batch.Schema, cells.Slice(start * stride, rows * stride), rows, stride), scratch, start);
             }
         }
         catch (EvalException)

@@ -58,6 +58,10 @@ public sealed record SourceContext(string Pipeline, int BatchSize, TimeProvider 
     /// <summary>The only fields the pipeline reads, when the plan can tell (null: all of them). A source
     /// may leave the others out of its records, but must still reject records it could not read.</summary>
     public IReadOnlyList<string>? Fields { get; init; }
+
+    /// <summary>How many fields the steps right after the source add to each record at most (derive, lookup): a
+    /// source may leave that much room in its batches' rows, so the steps add them without moving rows.</summary>
+    public int SpareFields { get; init; }
 }
 
 /// <summary>What a sink gets from the run.</summary>

@@ -94,6 +94,22 @@ public sealed class PipelinePlan
     /// <summary>Side tables of lookup steps, by step index.</summary>
     public IReadOnlyDictionary<int, ConnectorConfig> Tables { get; }
 
+    /// <summary>How many fields the stateless steps right after the source add at most (see
+    /// <see cref="SourceContext.SpareFields"/>): what each step's known output has beyond its input, summed.</summary>
+    public int FieldsAddedAfterSource
+    {
+        get
+        {
+            int added = 0;
+            foreach (var step in Steps)
+            {
+                if (!step.Traits.HasFlag(StepTraits.Stateless)) break;
+                if (step.Input.Fields is { } input && step.Output.Fields is { } output) added += Math.Max(0, output.Count - input.Count);
+            }
+            return added;
+        }
+    }
+
     /// <summary>True when some step turns records into groups (the §6 balance rule differs).</summary>
     public bool Aggregates => Steps.Any(s => s.Traits.HasFlag(StepTraits.Aggregating));
 }

@@ -4,7 +4,8 @@ namespace Ocht.Values;
 
 /// <summary>
 /// A run of records that share one <see cref="Schema"/>, stored row-major in one cell array so a
-/// batch costs a handful of allocations, not a few per record. A batch has one owner at a time
+/// batch costs a handful of allocations, not a few per record. Rows are <see cref="Stride"/> cells
+/// apart: their fields, then room (always null) for fields a later step adds without moving rows. A batch has one owner at a time
 /// (the stage working on it), which may change it in place. Cell arrays are rented from a pool
 /// (a 4096-row batch is about 1 MB, which would otherwise be a large-object allocation per batch)
 /// and go back with <see cref="Release"/> when the last owner is done.
@@ -18,11 +19,15 @@ public sealed class Batch
     private Value[] _cells;
     private long[] _lines;
 
-    public Batch(Schema schema, int capacity)
+    /// <param name="spareFields">Room in each row for fields a later step may add (<see cref="Widen"/>) without
+    /// moving the rows.</param>
+    public Batch(Schema schema, int capacity, int spareFields = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(spareFields);
         Schema = schema;
-        _cells = RentCells(Math.Max(1, capacity) * schema.Width);
+        Stride = schema.Width + spareFields;
+        _cells = RentCells(Math.Max(1, capacity) * Stride);
         _lines = new long[Math.Max(1, capacity)];
     }
 
@@ -42,13 +47,15 @@ public sealed class Batch
     public void Release()
     {
         if (_cells.Length == 0) return;
-        ReturnCells(_cells, Count * Schema.Width);
+        ReturnCells(_cells, Count * Stride);
         _cells = [];
         Count = 0;
     }
 
     public Schema Schema { get; private set; }
     public int Width => Schema.Width;
+    /// <summary>Cells from one row's start to the next's: <see cref="Width"/>, or more when rows have room left.</summary>
+    public int Stride { get; private set; }
     public int Count { get; private set; }
     public int Capacity => _lines.Length;
     public bool IsFull => Count == _lines.Length;
@@ -65,15 +72,15 @@ public sealed class Batch
 
     public long LineOf(int row) => _lines[row];
 
-    /// <summary>Every row's cells, row after row (<see cref="Width"/> each): for evaluating a whole batch at once.</summary>
-    public ReadOnlySpan<Value> Cells => _cells.AsSpan(0, Count * Schema.Width);
+    /// <summary>Every row's cells, row after row (<see cref="Stride"/> apart): for evaluating a whole batch at once.</summary>
+    public ReadOnlySpan<Value> Cells => _cells.AsSpan(0, Count * Stride);
 
-    public ReadOnlySpan<Value> Row(int row) => _cells.AsSpan(row * Schema.Width, Schema.Width);
+    public ReadOnlySpan<Value> Row(int row) => _cells.AsSpan(row * Stride, Schema.Width);
 
     /// <summary>The row's cells for in-place updates by the batch's owner.</summary>
-    public Span<Value> RowForUpdate(int row) => _cells.AsSpan(row * Schema.Width, Schema.Width);
+    public Span<Value> RowForUpdate(int row) => _cells.AsSpan(row * Stride, Schema.Width);
 
-    public Value this[int row, int field] => _cells[row * Schema.Width + field];
+    public Value this[int row, int field] => _cells[row * Stride + field];
 
     /// <summary>Appends a row and returns its cells to fill (all null).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -81,7 +88,7 @@ public sealed class Batch
     {
         if (Count == _lines.Length) Grow();
         _lines[Count] = line;
-        var row = _cells.AsSpan(Count * Schema.Width, Schema.Width);
+        var row = _cells.AsSpan(Count * Stride, Schema.Width);
         Count++;
         return row;
     }
@@ -98,7 +105,7 @@ public sealed class Batch
     {
         if (Count == 0) throw new InvalidOperationException("batch is empty");
         Count--;
-        _cells.AsSpan(Count * Schema.Width, Schema.Width).Clear();
+        _cells.AsSpan(Count * Stride, Stride).Clear();
     }
 
     public void AddRejection(Rejection rejection) => (Rejections ??= []).Add(rejection);
@@ -107,7 +114,7 @@ public sealed class Batch
     public void Compact(ReadOnlySpan<bool> keep)
     {
         keep = keep[..Count];
-        int width = Schema.Width, write = 0, read = 0;
+        int width = Stride, write = 0, read = 0;
         while (true)
         {
             // Rows kept side by side move as one block: one bulk copy each, not one per row.
@@ -132,45 +139,53 @@ public sealed class Batch
     public void Truncate(int count)
     {
         if (count >= Count) return;
-        _cells.AsSpan(count * Schema.Width, (Count - count) * Schema.Width).Clear();
+        _cells.AsSpan(count * Stride, (Count - count) * Stride).Clear();
         Count = count;
     }
 
-    /// <summary>Replaces the schema and cells wholesale (projections that rebuild rows); the old cells
-    /// go back to the pool. <paramref name="cells"/> should come from <see cref="RentCells"/>.</summary>
+    /// <summary>Replaces the schema and cells wholesale (projections that rebuild rows, <see cref="Width"/> cells
+    /// apart); the old cells go back to the pool. <paramref name="cells"/> should come from <see cref="RentCells"/>.</summary>
     public void Reshape(Schema schema, Value[] cells)
     {
         if (cells.Length < Count * schema.Width)
             throw new ArgumentException("cell array too small for the batch");
         var old = _cells;
-        int used = Count * Schema.Width;
+        int used = Count * Stride;
         Schema = schema;
+        Stride = schema.Width;
         _cells = cells;
         ReturnCells(old, used);
     }
 
     /// <summary>Appends fields, null in every row: <paramref name="wider"/> starts with this batch's fields (derive
-    /// and lookup add theirs at the end). The rows move apart within their cell array when it has room for every
-    /// row the batch may hold at the new width (pooled arrays come in powers of two, so one more field usually
-    /// fits); otherwise they move to a new array.</summary>
+    /// and lookup add theirs at the end). When the rows have room for them, nothing moves. Otherwise the rows move
+    /// apart within their cell array when it has room for every row the batch may hold at the new width (pooled
+    /// arrays come in powers of two, so one more field usually fits), or to a new array.</summary>
     public void Widen(Schema wider)
     {
         int from = Schema.Width, to = wider.Width;
         if (to < from) throw new ArgumentException($"widen must not narrow the batch ({from} fields to {to})");
+        if (to <= Stride)
+        {
+            Schema = wider;
+            return;
+        }
+        int stride = Stride;
         if (_cells.Length < Capacity * to)
         {
             var cells = RentCells(Capacity * to);
-            for (int row = 0; row < Count; row++) _cells.AsSpan(row * from, from).CopyTo(cells.AsSpan(row * to, from));
+            for (int row = 0; row < Count; row++) _cells.AsSpan(row * stride, from).CopyTo(cells.AsSpan(row * to, from));
             Reshape(wider, cells);
             return;
         }
         // From the last row down, each row's new place starts at or after its old one and past every row not moved yet.
         for (int row = Count - 1; row >= 0; row--)
         {
-            _cells.AsSpan(row * from, from).CopyTo(_cells.AsSpan(row * to, from));
+            _cells.AsSpan(row * stride, from).CopyTo(_cells.AsSpan(row * to, from));
             _cells.AsSpan(row * to + from, to - from).Clear();
         }
         Schema = wider;
+        Stride = to;
     }
 
     /// <summary>Renames fields without touching cells (same width, same positions).</summary>
@@ -188,8 +203,9 @@ public sealed class Batch
             yield return GetRecord(i);
     }
 
-    /// <summary>Groups records into batches of at most <paramref name="batchSize"/>, cutting where the schema changes.</summary>
-    public static IEnumerable<Batch> FromRecords(IEnumerable<Record> records, int batchSize = 4096, long firstLine = 0)
+    /// <summary>Groups records into batches of at most <paramref name="batchSize"/>, cutting where the schema changes
+    /// (rows with <paramref name="spareFields"/> of room each, as in <see cref="Batch(Schema, int, int)"/>).</summary>
+    public static IEnumerable<Batch> FromRecords(IEnumerable<Record> records, int batchSize = 4096, long firstLine = 0, int spareFields = 0)
     {
         Batch? current = null;
         long line = firstLine;
@@ -200,7 +216,7 @@ public sealed class Batch
                 yield return current;
                 current = null;
             }
-            current ??= new Batch(record.Schema, batchSize);
+            current ??= new Batch(record.Schema, batchSize, spareFields);
             current.AddRow(record.Values, firstLine == 0 ? 0 : line);
             line++;
         }
@@ -212,9 +228,9 @@ public sealed class Batch
     {
         int capacity = _lines.Length * 2;
         Array.Resize(ref _lines, capacity);
-        var cells = RentCells(capacity * Schema.Width);
-        _cells.AsSpan(0, Count * Schema.Width).CopyTo(cells);
-        ReturnCells(_cells, Count * Schema.Width);
+        var cells = RentCells(capacity * Stride);
+        _cells.AsSpan(0, Count * Stride).CopyTo(cells);
+        ReturnCells(_cells, Count * Stride);
         _cells = cells;
     }
 }

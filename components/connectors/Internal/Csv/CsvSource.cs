@@ -250,7 +250,7 @@ internal sealed class CsvSource : IChunkedSource
         var batches = new List<Batch>();
         var malformed = new List<Rejection>();
         var texts = _texts.Value ??= new Utf8Text[layout.Columns.Length];
-        var batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = c.Sequence };
+        var batch = new Batch(layout.Schema, _context.BatchSize, _context.SpareFields) { Sequence = c.Sequence };
         long next = c.Sequence, records = 0;
         // One vectorised pass over the chunk spares checking each unread text field on its own.
         bool chunkIsUtf8 = Utf8.IsValid(c.Buffer.AsSpan(0, c.Length));
@@ -264,7 +264,7 @@ internal sealed class CsvSource : IChunkedSource
                 if (batch.IsFull)
                 {
                     batches.Add(batch);
-                    batch = new Batch(layout.Schema, _context.BatchSize) { Sequence = ++next };
+                    batch = new Batch(layout.Schema, _context.BatchSize, _context.SpareFields) { Sequence = ++next };
                 }
                 Convert(reader, c.FirstLine + (readerCountsLines ? reader.LineNumber : ++records) - 1, batch, layout, texts, chunkIsUtf8);
                 foreach (var m in malformed) batch.AddRejection(m);

@@ -4,15 +4,16 @@ using Ocht.Values;
 
 namespace Ocht.Expressions;
 
-/// <summary>The rows of a batch as one block: what evaluators work through in bulk.</summary>
-internal readonly ref struct RowBlock(Schema schema, ReadOnlySpan<Value> cells, int count)
+/// <summary>The rows of a batch as one block: what evaluators work through in bulk. Rows start
+/// <paramref name="stride"/> cells apart (see <see cref="Batch.Stride"/>).</summary>
+internal readonly ref struct RowBlock(Schema schema, ReadOnlySpan<Value> cells, int count, int stride)
 {
     public Schema Schema { get; } = schema;
     public ReadOnlySpan<Value> Cells { get; } = cells;
     public int Count { get; } = count;
-    public int Width => Schema.Width;
+    public int Stride { get; } = stride;
 
-    public Row Row(int i) => new(Schema, Cells.Slice(i * Schema.Width, Schema.Width));
+    public Row Row(int i) => new(Schema, Cells.Slice(i * Stride, Schema.Width));
 }
 
 /// <summary>

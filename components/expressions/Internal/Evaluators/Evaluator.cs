@@ -105,7 +105,7 @@ internal sealed class FieldEval(string name) : Evaluator
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         int slot = SlotIn(rows.Schema);
-        return slot >= 0 ? new Column(in rows.Cells[slot], rows.Width) : Column.Nulls;
+        return slot >= 0 ? new Column(in rows.Cells[slot], rows.Stride) : Column.Nulls;
     }
 
     private int SlotIn(Schema schema)

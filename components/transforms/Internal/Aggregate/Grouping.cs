@@ -310,7 +310,7 @@ internal sealed class GroupReader(Grouping grouping)
     public InputColumn Input(int field)
     {
         var batch = _batch!;
-        if (_batchInputSlots[field] is var slot and >= 0) return new InputColumn(batch.Cells, batch.Width, slot);
+        if (_batchInputSlots[field] is var slot and >= 0) return new InputColumn(batch.Cells, batch.Stride, slot);
         return _columns[field] is { } column && grouping.Fields[field].Input is not null
             ? new InputColumn(column.AsSpan(0, _columnRows), 1, 0)
             : default;
