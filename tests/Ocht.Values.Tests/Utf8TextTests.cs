@@ -54,4 +54,31 @@ public class Utf8TextTests
         Assert.Equal("USA", cache.Decode("USA"u8));
         Assert.Equal("a note longer than sixteen bytes", cache.Decode("a note longer than sixteen bytes"u8));
     }
+
+    [Fact]
+    public void A_column_whose_values_rarely_repeat_stops_caching_and_still_decodes()
+    {
+        var cache = new Utf8Text();
+        var first = cache.Decode("DE"u8);
+        Assert.Same(first, cache.Decode("DE"u8));
+        for (int i = 0; i < 1100; i++) Assert.Equal($"id-{i}", cache.Decode(System.Text.Encoding.UTF8.GetBytes($"id-{i}")));
+        // More than half of the first lookups missed: the cache is off, text is decoded afresh.
+        var again = cache.Decode("DE"u8);
+        Assert.Equal("DE", again);
+        Assert.NotSame(first, again);
+        Assert.Null(cache.Decode([0xFF]));
+    }
+
+    [Fact]
+    public void A_column_that_mostly_repeats_keeps_its_cache()
+    {
+        // One new value in three lookups: a miss now and then (and an eviction when two share a slot), but
+        // the same text twice in a row is the same string all along.
+        var cache = new Utf8Text();
+        for (int i = 0; i < 5000; i++)
+        {
+            Assert.Same(cache.Decode("paid"u8), cache.Decode("paid"u8));
+            cache.Decode(System.Text.Encoding.UTF8.GetBytes($"n{i}"));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Ocht.Values;
@@ -14,14 +15,15 @@ namespace Ocht.Values;
 public sealed class Utf8Text
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private const int Slots = 512;
+    private const int SlotBits = 9;
+    private const int Slots = 1 << SlotBits;
     private const int MaxCachedLength = 32;
     private const int Probation = 2048;
     /// <summary>Text up to this long is kept as two words: found by comparing them, not the bytes.</summary>
     private const int WordLength = 16;
 
     private readonly Entry[] _entries = new Entry[Slots];
-    private int _lookups, _hits;
+    private long _lookups, _misses;
     private bool _enabled = true;
 
     /// <summary>A cached text: short text as its length and two words that hold all its bytes, longer text as bytes.</summary>
@@ -36,60 +38,81 @@ public sealed class Utf8Text
     /// <summary>The text, or null when the bytes are not valid UTF-8.</summary>
     public string? Decode(ReadOnlySpan<byte> utf8)
     {
+        int length = utf8.Length;
+        // The hot path: short text found in the cache is a few loads and compares. A slot's words and length
+        // hold every byte of short text, so a match is the same text (a long entry never has a short length).
+        if ((uint)(length - 1) < WordLength && _enabled)
+        {
+            Words(utf8, out ulong low, out ulong high);
+            int slot = ShortSlot(low, high, length);
+            ref var entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), slot);
+            if (entry.Low == low && entry.High == high && entry.Length == length)
+            {
+                _lookups++;
+                return entry.Text;
+            }
+            return Miss(utf8, slot, low, high);
+        }
+        return DecodeOther(utf8);
+    }
+
+    /// <summary>Empty, longer text, or any text once the cache is off (kept out of <see cref="Decode"/> so its hot
+    /// path saves no registers).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string? DecodeOther(ReadOnlySpan<byte> utf8)
+    {
         if (utf8.IsEmpty) return "";
         if (!_enabled || utf8.Length > MaxCachedLength) return DecodeStrict(utf8);
-        ulong low = 0, high = 0;
-        int slot;
-        if (utf8.Length <= WordLength)
+        int longSlot = HashOf(utf8) & (Slots - 1);
+        ref var longEntry = ref _entries[longSlot];
+        if (longEntry.Bytes is { } cached && utf8.SequenceEqual(cached))
         {
-            Words(utf8, out low, out high);
-            slot = Fold((low * Mix ^ high ^ (ulong)utf8.Length) * Mix) & (Slots - 1);
-            ref var entry = ref _entries[slot];
-            if (entry.Length == utf8.Length && entry.Low == low && entry.High == high && entry.Bytes is null && entry.Text is { } text)
-                return Hit(text);
+            _lookups++;
+            return longEntry.Text;
         }
-        else
-        {
-            slot = HashOf(utf8) & (Slots - 1);
-            ref var entry = ref _entries[slot];
-            if (entry.Bytes is { } cached && utf8.SequenceEqual(cached))
-                return Hit(entry.Text!);
-        }
+        return Miss(utf8, longSlot, 0, 0);
+    }
+
+    /// <summary>Decodes and caches the text. The cache switches itself off when more than half of the first
+    /// <see cref="Probation"/> lookups miss: the column's values rarely repeat.</summary>
+    private string? Miss(ReadOnlySpan<byte> utf8, int slot, ulong low, ulong high)
+    {
         string? s = DecodeStrict(utf8);
         if (s is null) return null;
         _entries[slot] = new Entry { Low = low, High = high, Length = utf8.Length, Bytes = utf8.Length <= WordLength ? null : utf8.ToArray(), Text = s };
-        if (++_lookups == Probation && _hits < Probation / 2) _enabled = false;
+        _lookups++;
+        if (++_misses > Probation / 2 && _lookups <= Probation) _enabled = false;
         return s;
     }
 
-    private string Hit(string text)
-    {
-        _hits++;
-        _lookups++;
-        return text;
-    }
-
-    /// <summary>Two words that, with the length, hold every byte of text up to 16 bytes long (reads may
+    /// <summary>Two words that, with the length, hold every byte of text 1 to 16 bytes long (reads may
     /// overlap, so they cover the text without reading past it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Words(ReadOnlySpan<byte> s, out ulong low, out ulong high)
     {
-        if (s.Length >= 8)
+        ref byte first = ref MemoryMarshal.GetReference(s);
+        int length = s.Length;
+        if (length >= 8)
         {
-            low = BinaryPrimitives.ReadUInt64LittleEndian(s);
-            high = BinaryPrimitives.ReadUInt64LittleEndian(s[^8..]);
+            low = Unsafe.ReadUnaligned<ulong>(ref first);
+            high = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, length - 8));
         }
-        else if (s.Length >= 4)
+        else if (length >= 4)
         {
-            low = BinaryPrimitives.ReadUInt32LittleEndian(s) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(s[^4..]) << 32);
+            low = Unsafe.ReadUnaligned<uint>(ref first) | ((ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref first, length - 4)) << 32);
             high = 0;
         }
         else
         {
-            low = s[0] | ((ulong)s[s.Length >> 1] << 8) | ((ulong)s[^1] << 16);
+            low = first | ((ulong)Unsafe.Add(ref first, length >> 1) << 8) | ((ulong)Unsafe.Add(ref first, length - 1) << 16);
             high = 0;
         }
     }
+
+    /// <summary>The slot of short text: one multiply, its top bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ShortSlot(ulong low, ulong high, int length) =>
+        (int)(((low ^ BitOperations.RotateLeft(high, 29) ^ (ulong)length) * Mix) >> (64 - SlotBits));
 
     public static string? DecodeStrict(ReadOnlySpan<byte> utf8)
     {
