@@ -145,6 +145,22 @@ public class ValueTextTests
     }
 
     [Fact]
+    public void Checking_a_timestamp_agrees_with_reading_it()
+    {
+        var others = Gen.Elements("2024-05-17", "2024-05-17T13:45:12.5+02:00", "2024-05-17 13:45:12z", "2024-02-29T00:00:00Z",
+            "2023-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-05-17T13:45:12ZZ", "", "x");
+        int valid = 0;
+        Properties.Check(Prop.ForAll(Gen.Frequency((4, UtcSeconds), (1, others)).ToArbitrary(), text =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            bool read = ValueText.TryParseTimestampUtf8(bytes, out _);
+            valid += read ? 1 : 0;
+            return ValueText.IsTimestampUtf8(bytes) == read;
+        }), 5000);
+        Assert.True(valid > 1000, $"only {valid} valid timestamps generated");
+    }
+
+    [Fact]
     public void Timestamps_print_as_the_framework_prints_them()
     {
         var printed = new byte[64];

@@ -326,7 +326,7 @@ internal sealed class CsvSource : IChunkedSource
                     cells[plan.Slot] = Value.FromTimestampTicks(ticks);
                     continue;
                 case ColumnAction.CheckTimestamp:
-                    if (ValueText.TryParseTimestampUtf8(text, out _)) continue;
+                    if (ValueText.IsTimestampUtf8(text)) continue;
                     break;
                 case ColumnAction.Decimal:
                     if (!ColumnTypes.TryParseDecimal(text, out var number)) break;
