@@ -64,6 +64,20 @@ public readonly struct Value : IEquatable<Value>
         return new Value(mantissa < 0 ? -mantissa : mantissa, (byte)scale, mantissa < 0);
     }
 
+    /// <summary>A decimal mantissa × 10^-scale as <see cref="ValueText.TryParseScaled"/> gives it (scale 0..28, mantissa
+    /// not long.MinValue). Without <see cref="FromScaled"/>'s path through System.Decimal, a value built straight into
+    /// an array cell is stored without a write barrier.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Value FromScaledExact(long mantissa, int scale)
+    {
+        if ((uint)scale > 28 || mantissa == long.MinValue) ThrowNotExact(mantissa, scale);
+        return new Value(mantissa < 0 ? -mantissa : mantissa, (byte)scale, mantissa < 0);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNotExact(long mantissa, int scale) =>
+        throw new ArgumentOutOfRangeException(nameof(scale), $"{mantissa} × 10^-{scale} needs System.Decimal (scale 0..28, mantissa above long.MinValue)");
+
     /// <summary>An int, or a decimal whose mantissa fits 63 bits, as mantissa and scale: the fast path of
     /// exact arithmetic (results equal System.Decimal's, scale included).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -315,16 +315,30 @@ public static class ValueText
     /// short mantissa becomes a scaled decimal without going through System.Decimal.</summary>
     public static bool TryParseDecimal(ReadOnlySpan<byte> s, out Value value)
     {
-        var text = ScanDecimal(s, out ulong mantissa, out int scale);
-        if (text == DecimalText.Short && mantissa != 0 && mantissa <= long.MaxValue)
+        if (TryParseScaled(s, out long mantissa, out int scale))
         {
-            value = Value.FromScaled(s[0] == '-' ? -(long)mantissa : (long)mantissa, scale);
+            value = Value.FromScaledExact(mantissa, scale);
             return true;
         }
         value = Value.Null;
         if (!TryParseDecimal(s, out decimal d)) return false;
         value = Value.FromDecimal(d);
         return true;
+    }
+
+    /// <summary>Decimal text whose mantissa fits 63 bits and is not zero (a zero keeps its sign only through
+    /// System.Decimal): the mantissa and scale (0..28) for <see cref="Value.FromScaledExact"/>. False for any
+    /// other text, valid or not.</summary>
+    public static bool TryParseScaled(ReadOnlySpan<byte> s, out long mantissa, out int scale)
+    {
+        var text = ScanDecimal(s, out ulong digits, out scale);
+        if (text == DecimalText.Short && digits != 0 && digits <= long.MaxValue)
+        {
+            mantissa = s[0] == '-' ? -(long)digits : (long)digits;
+            return true;
+        }
+        mantissa = 0;
+        return false;
     }
 
     private enum DecimalText { Invalid, Short, Long }

@@ -332,6 +332,11 @@ internal sealed class CsvSource : IChunkedSource
                     if (ValueText.IsTimestampUtf8(text)) continue;
                     break;
                 case ColumnAction.Decimal:
+                    if (ValueText.TryParseScaled(text, out long mantissa, out int scale))
+                    {
+                        cells[plan.Slot] = Value.FromScaledExact(mantissa, scale);
+                        continue;
+                    }
                     if (!ColumnTypes.TryParseDecimal(text, out var number)) break;
                     cells[plan.Slot] = number;
                     continue;
