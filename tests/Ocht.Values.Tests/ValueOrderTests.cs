@@ -23,6 +23,15 @@ public class ValueOrderTests
             !ValueOrder.KeyEquals(t.Item1, t.Item2) || ValueOrder.KeyHash(t.Item1) == ValueOrder.KeyHash(t.Item2)), 500);
 
     [Fact]
+    public void Text_built_in_place_is_the_same_value_as_from_string()
+    {
+        var text = "DE";
+        Assert.True(Value.FromText(text).SameAs(Value.FromString(text)));
+        Assert.Equal(ValueKind.String, Value.FromText("").Kind);
+        Assert.Throws<ArgumentNullException>(() => Value.FromText(null!));
+    }
+
+    [Fact]
     public void Text_orders_like_its_utf8_bytes()
     {
         var text = Gen.Elements("a", "B", "é", "z", "\uFFFD", "\uE000", "😀", "日", "", "aa", "a\u0000");

@@ -104,6 +104,13 @@ public readonly struct Value : IEquatable<Value>
 
     public static Value FromFloat(double f) => new(ValueKind.Float, BitConverter.DoubleToInt64Bits(f));
     public static Value FromString(string? s) => s is null ? Null : new(ValueKind.String, 0, s);
+    /// <summary>Text that is never null, built in place where it is stored (a reader's hot loop): no call, no copy.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static Value FromText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new(ValueKind.String, 0, text);
+    }
     /// <summary>A UTC instant. Non-UTC kinds are converted; Unspecified is taken as UTC.</summary>
     public static Value FromTimestamp(DateTime t) => new(ValueKind.Timestamp, ToUtc(t).Ticks);
     public static Value FromTimestampTicks(long utcTicks) => new(ValueKind.Timestamp, utcTicks);

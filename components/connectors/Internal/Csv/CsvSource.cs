@@ -345,7 +345,7 @@ internal sealed class CsvSource : IChunkedSource
                     break;
                 case ColumnAction.Text:
                     if ((texts[c] ??= new Utf8Text()).Decode(text) is not { } decoded) break;
-                    cells[plan.Slot] = Value.FromString(decoded);
+                    cells[plan.Slot] = Value.FromText(decoded);
                     continue;
                 case ColumnAction.CheckText:
                     if (Utf8.IsValid(text)) continue;
