@@ -120,21 +120,43 @@ internal sealed class ValueDecoder(SpillReader input)
     /// <summary>Reads values into <paramref name="into"/>; <paramref name="firstPosition"/> picks their text caches.</summary>
     public void ReadValues(Span<Value> into, int firstPosition)
     {
-        for (int i = 0; i < into.Length; i++) into[i] = ReadValue(TextsOf(firstPosition + i));
+        for (int i = 0; i < into.Length; i++) ReadInto(ref into[i], TextsOf(firstPosition + i));
     }
 
     /// <summary>A value whose short text is cached with the other values at <paramref name="position"/>.</summary>
     public Value ReadCached(int position) => ReadValue(TextsOf(position));
 
-    public Value ReadValue(Utf8Text? texts = null)
+    /// <summary>Reads a value straight into its cell: the common kinds are built there (one that holds no
+    /// reference is stored without a write barrier) instead of returned and copied.</summary>
+    private void ReadInto(ref Value cell, Utf8Text texts)
     {
         var kind = (ValueKind)input.ReadByte();
+        switch (kind)
+        {
+            case ValueKind.Null: cell = default; return;
+            case ValueKind.Int: cell = Value.FromInt((long)input.ReadVarint()); return;
+            case ValueKind.Decimal: ReadDecimalInto(ref cell); return;
+            case ValueKind.String: cell = Value.FromText(ReadText(texts)); return;
+            case ValueKind.Timestamp: cell = Value.FromTimestampTicks(input.ReadInt64()); return;
+            default: cell = ReadValueOfKind(kind, texts); return;
+        }
+    }
+
+    public Value ReadValue(Utf8Text? texts = null) => ReadValueOfKind((ValueKind)input.ReadByte(), texts);
+
+    private Value ReadValueOfKind(ValueKind kind, Utf8Text? texts)
+    {
         switch (kind)
         {
             case ValueKind.Null: return Value.Null;
             case ValueKind.Bool: return Value.FromBool(input.ReadByte() != 0);
             case ValueKind.Int: return Value.FromInt((long)input.ReadVarint());
-            case ValueKind.Decimal: return ReadDecimal();
+            case ValueKind.Decimal:
+                {
+                    Value decimalValue = default;
+                    ReadDecimalInto(ref decimalValue);
+                    return decimalValue;
+                }
             case ValueKind.Float: return Value.FromFloat(input.ReadDouble());
             case ValueKind.String: return Value.FromString(ReadText(texts));
             case ValueKind.Timestamp: return Value.FromTimestampTicks(input.ReadInt64());
@@ -160,17 +182,21 @@ internal sealed class ValueDecoder(SpillReader input)
         }
     }
 
-    private Value ReadDecimal()
+    private void ReadDecimalInto(ref Value cell)
     {
         byte flags = input.ReadByte();
-        if ((flags & Small) == 0) return Value.FromDecimal(input.ReadDecimal());
+        if ((flags & Small) == 0)
+        {
+            cell = Value.FromDecimal(input.ReadDecimal());
+            return;
+        }
         int scale = flags & 0x1F;
         if (scale > 28) throw new InvalidDataException("corrupt spill run: a decimal scale is out of range");
         ulong mantissa = input.ReadVarint();
         bool negative = (flags & Negative) != 0;
         // A 63-bit mantissa needs no System.Decimal; zero does, to keep the sign of -0.00.
-        if (mantissa != 0 && mantissa <= long.MaxValue) return Value.FromScaled(negative ? -(long)mantissa : (long)mantissa, scale);
-        return Value.FromDecimal(new decimal((int)mantissa, (int)(mantissa >> 32), 0, negative, (byte)scale));
+        if (mantissa != 0 && mantissa <= long.MaxValue) cell = Value.FromScaledExact(negative ? -(long)mantissa : (long)mantissa, scale);
+        else cell = Value.FromDecimal(new decimal((int)mantissa, (int)(mantissa >> 32), 0, negative, (byte)scale));
     }
 
     public string ReadText(Utf8Text? cache)
