@@ -126,6 +126,35 @@ public class BlockEvaluationTests
     }
 
     [Fact]
+    public void Arithmetic_written_into_a_field_agrees_with_row_by_row_and_touches_nothing_else()
+    {
+        int written = 0;
+        Properties.Check(Prop.ForAll(Gen.Zip(Arithmetic(3), Generators.Records(Generators.NumberOrNull, max: 40)).ToArbitrary(), t =>
+        {
+            var (json, records) = t;
+            if (Compiled(json) is not { } compiled || records.Length == 0) return true;
+            // The result goes to a new last field, within the rows' room or past it (BatchOf leaves 0-2 spare fields).
+            var batch = BatchOf(records);
+            var names = records[0].Schema.Names;
+            batch.Widen(Schema.Of([.. names, "out"]));
+            int slot = names.Count;
+            if (!compiled.TryEvalInto(batch, slot)) return true;
+            written++;
+            for (int i = 0; i < records.Length; i++)
+            {
+                var alone = compiled.Eval(records[i]);
+                var row = batch.Row(i);
+                if (ValueJson.ToJson(row[slot]) != ValueJson.ToJson(alone) || row[slot].Kind != alone.Kind)
+                    throw new Xunit.Sdk.XunitException($"{json} on {records[i]}: written {ValueJson.ToJson(row[slot])}, alone {ValueJson.ToJson(alone)}");
+                for (int f = 0; f < slot; f++)
+                    if (!row[f].SameAs(records[i].Values[f])) throw new Xunit.Sdk.XunitException($"{json} changed field {f} of row {i}");
+            }
+            return true;
+        }), 1500);
+        Assert.True(written > 500, $"only {written} batches written at once");
+    }
+
+    [Fact]
     public void One_failing_row_makes_the_whole_batch_go_row_by_row()
     {
         var compiled = Expressions.Compile("""["/", 10, ":n"]""");

@@ -104,8 +104,11 @@ public sealed class CompiledExpr
     {
         public void Take(Evaluator root, in RowBlock rows, BlockScratch scratch, int start)
         {
+            int stride = batch.Stride;
+            var cells = batch.CellsForUpdate.Slice(start * stride + slot, (rows.Count - 1) * stride + 1);
+            if (root.TryEvalBlockInto(rows, scratch, cells, stride)) return;
             var column = root.EvalBlock(rows, scratch);
-            for (int i = 0; i < rows.Count; i++) batch.RowForUpdate(start + i)[slot] = column[i];
+            for (int i = 0; i < rows.Count; i++) cells[i * stride] = column[i];
         }
     }
 

@@ -80,6 +80,10 @@ public sealed class Batch
     /// <summary>The row's cells for in-place updates by the batch's owner.</summary>
     public Span<Value> RowForUpdate(int row) => _cells.AsSpan(row * Stride, Schema.Width);
 
+    /// <summary>Every row's cells for writing (<see cref="Stride"/> apart), as <see cref="Cells"/>: a step that fills
+    /// one field of every row writes it in place.</summary>
+    public Span<Value> CellsForUpdate => _cells.AsSpan(0, Count * Stride);
+
     public Value this[int row, int field] => _cells[row * Stride + field];
 
     /// <summary>Appends a row and returns its cells to fill (all null).</summary>

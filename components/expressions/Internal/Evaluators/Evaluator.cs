@@ -19,6 +19,10 @@ internal abstract class Evaluator
         return Column.Of(results);
     }
 
+    /// <summary><see cref="EvalBlock"/> written straight to <paramref name="cells"/>[row × <paramref name="stride"/>] (a batch's
+    /// field) when this node builds its values itself (the scaled form); false, writing nothing, otherwise.</summary>
+    public virtual bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride) => false;
+
     /// <summary>For conditions: whether each row of the block gives exactly true. Throws as <see cref="EvalBlock"/>
     /// does, and also when some row gives something other than true, false or null.</summary>
     public virtual void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)

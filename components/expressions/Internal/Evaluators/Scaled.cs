@@ -66,25 +66,37 @@ internal static class ScaledBlocks
     /// </summary>
     public static Column Materialize(Evaluator root, in RowBlock rows, BlockScratch scratch, ref bool gaveUp)
     {
+        var results = scratch.RentForScalars();
+        MaterializeInto(root, rows, scratch, ref gaveUp, results, 1);
+        return Column.Of(results);
+    }
+
+    /// <summary>As <see cref="Materialize"/>, each row's value written to <paramref name="cells"/>[row ×
+    /// <paramref name="stride"/>] (a batch's field, or a column). Each value is built in its cell: one that holds no
+    /// reference is stored without a write barrier, and nothing is copied from a column in between.</summary>
+    public static void MaterializeInto(Evaluator root, in RowBlock rows, BlockScratch scratch, ref bool gaveUp, Span<Value> cells, int stride)
+    {
         var scaled = scratch.RentScaled();
         root.ScaledBlock(rows, scratch, scaled);
         int others = 0;
         var tags = scaled.Tags;
         for (int i = 0; i < tags.Length; i++) others += tags[i] == ScaledTag.Other ? 1 : 0;
         if (others * 4 > tags.Length) gaveUp = true;
-        var results = scratch.RentForScalars();
         var mantissas = scaled.Mantissas;
         var scales = scaled.Scales;
-        for (int i = 0; i < results.Length; i++)
+        for (int i = 0; i < tags.Length; i++)
         {
-            results[i] = tags[i] switch
+            ref var cell = ref cells[i * stride];
+            switch (tags[i])
             {
-                ScaledTag.Null => Value.Null,
-                ScaledTag.Int => Value.FromInt(mantissas[i]),
-                ScaledTag.Decimal => Value.FromScaled(mantissas[i], scales[i]),
-                _ => root.Eval(rows.Row(i)),
-            };
+                case ScaledTag.Null: cell = default; break;
+                case ScaledTag.Int: cell = Value.FromInt(mantissas[i]); break;
+                case ScaledTag.Decimal:
+                    if (scales[i] <= 28 && mantissas[i] != long.MinValue) cell = Value.FromScaledExact(mantissas[i], scales[i]);
+                    else cell = Value.FromScaled(mantissas[i], scales[i]);
+                    break;
+                default: cell = root.Eval(rows.Row(i)); break;
+            }
         }
-        return Column.Of(results);
     }
 }

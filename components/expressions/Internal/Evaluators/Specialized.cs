@@ -102,6 +102,13 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
     public override bool Scalable { get; } = op is "+" or "-" or "*" && left.Scalable && right.Scalable;
     private bool _scaledGaveUp;
 
+    public override bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride)
+    {
+        if (!Scalable || _scaledGaveUp) return false;
+        ScaledBlocks.MaterializeInto(this, rows, scratch, ref _scaledGaveUp, cells, stride);
+        return true;
+    }
+
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, rows, scratch, ref _scaledGaveUp);
@@ -324,6 +331,13 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
 
     public override bool Scalable { get; } = value.Scalable;
     private bool _scaledGaveUp;
+
+    public override bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride)
+    {
+        if (!Scalable || _scaledGaveUp) return false;
+        ScaledBlocks.MaterializeInto(this, rows, scratch, ref _scaledGaveUp, cells, stride);
+        return true;
+    }
 
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
