@@ -39,6 +39,34 @@ public class RecordBoundaryTests
     }
 
     [Fact]
+    public void The_last_record_end_is_the_one_found_by_searching_every_stretch()
+    {
+        // Up to 200 rows, many with quoted fields (some holding line breaks), so the stretches outside quotes
+        // often outnumber those kept and the last ones may have no line end.
+        var row = Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(Gen.Elements(Fields), n)).Select(f => string.Join(",", f));
+        var doc = Gen.Zip(Gen.Choose(1, 200).SelectMany(n => Gen.ArrayOf(row, n)), Gen.Elements("\n", "\r\n", "\r")).Select(t => string.Join(t.Item2, t.Item1) + t.Item2);
+        int found = 0;
+        Properties.Check(Prop.ForAll(Gen.Zip(doc, Gen.Choose(0, 100_000)).ToArbitrary(), t =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(t.Item1);
+            var cut = bytes.AsSpan(0, t.Item2 % (bytes.Length + 1));
+            int end = RecordBoundaries.LastEnd(cut, (byte)',');
+            found += end >= 0 ? 1 : 0;
+            return end == RecordBoundaries.LastEndSearchingEveryStretch(cut, (byte)',');
+        }), 1000);
+        Assert.True(found > 500, $"only {found} cuts had a record end");
+    }
+
+    [Fact]
+    public void A_record_of_many_quoted_fields_after_the_last_line_end_does_not_hide_it()
+    {
+        // 100 quoted fields (each one a stretch outside quotes after it) follow the only line end.
+        var text = "id,note\n" + string.Join(",", Enumerable.Range(0, 100).Select(i => $"\"n{i}\""));
+        Assert.Equal(8, RecordBoundaries.LastEnd(Encoding.UTF8.GetBytes(text), (byte)','));
+        Assert.Equal(-1, RecordBoundaries.LastEnd(Encoding.UTF8.GetBytes(text[8..]), (byte)','));
+    }
+
+    [Fact]
     public void The_first_record_end_skips_line_breaks_inside_quotes()
     {
         Assert.Equal(10, RecordBoundaries.FirstEnd("a,\"b\nc\",d\ne,f\n"u8, (byte)','));

@@ -18,6 +18,52 @@ internal static class RecordBoundaries
     /// (which starts at a record boundary), or -1 when no record ends in it.</summary>
     public static int LastEnd(ReadOnlySpan<byte> s, byte delimiter)
     {
+        // Forward from quote to quote, keeping where the latest stretches of text outside quoted fields are; then
+        // back from the last stretch to the first with a line end, so usually only the last one is searched.
+        // When every kept stretch lacks one and older ones were let go, every stretch is searched.
+        Span<int> starts = stackalloc int[KeptStretches], ends = stackalloc int[KeptStretches];
+        int stretches = 0, pos = 0;
+        while (pos < s.Length)
+        {
+            int q = s[pos..].IndexOf((byte)'"');
+            int outsideEnd = q < 0 ? s.Length : pos + q;
+            starts[stretches % KeptStretches] = pos;
+            ends[stretches % KeptStretches] = outsideEnd;
+            stretches++;
+            if (q < 0) break;
+            pos = outsideEnd + 1;
+            byte before = outsideEnd == 0 ? (byte)'\n' : s[outsideEnd - 1];
+            if (before != delimiter && before != '\n' && before != '\r') continue; // a stray quote
+            if (!SkipQuoted(s, ref pos)) break;
+        }
+        for (int k = stretches - 1; k >= Math.Max(0, stretches - KeptStretches); k--)
+        {
+            int end = LastLineEnd(s, starts[k % KeptStretches], ends[k % KeptStretches]);
+            if (end >= 0) return end;
+        }
+        return stretches > KeptStretches ? LastEndSearchingEveryStretch(s, delimiter) : -1;
+    }
+
+    private const int KeptStretches = 64;
+
+    /// <summary>Past the quoted field whose opening quote is just before <paramref name="pos"/>; false when it goes on
+    /// past <paramref name="s"/> or its last quote ends <paramref name="s"/> (it may be the first of a doubled one).</summary>
+    private static bool SkipQuoted(ReadOnlySpan<byte> s, ref int pos)
+    {
+        while (true)
+        {
+            int c = s[pos..].IndexOf((byte)'"');
+            if (c < 0) return false;
+            pos += c + 1;
+            if (pos == s.Length) return false;
+            if (s[pos] != '"') return true;
+            pos++;
+        }
+    }
+
+    /// <summary><see cref="LastEnd"/> searching each stretch outside quoted fields as it is passed.</summary>
+    internal static int LastEndSearchingEveryStretch(ReadOnlySpan<byte> s, byte delimiter)
+    {
         int pos = 0, last = -1;
         while (pos < s.Length)
         {
@@ -28,16 +74,8 @@ internal static class RecordBoundaries
             if (q < 0) return last;
             pos = outsideEnd + 1;
             byte before = outsideEnd == 0 ? (byte)'\n' : s[outsideEnd - 1];
-            if (before != delimiter && before != '\n' && before != '\r') continue; // a stray quote
-            while (true)
-            {
-                int c = s[pos..].IndexOf((byte)'"');
-                if (c < 0) return last; // the quoted field goes on past this block
-                pos += c + 1;
-                if (pos == s.Length) return last; // cannot tell yet whether this quote is doubled
-                if (s[pos] != '"') break;
-                pos++;
-            }
+            if (before != delimiter && before != '\n' && before != '\r') continue;
+            if (!SkipQuoted(s, ref pos)) return last;
         }
         return last;
     }
@@ -56,15 +94,7 @@ internal static class RecordBoundaries
             pos = outsideEnd + 1;
             byte before = outsideEnd == 0 ? (byte)'\n' : s[outsideEnd - 1];
             if (before != delimiter && before != '\n' && before != '\r') continue;
-            while (true)
-            {
-                int c = s[pos..].IndexOf((byte)'"');
-                if (c < 0) return -1;
-                pos += c + 1;
-                if (pos == s.Length) return -1;
-                if (s[pos] != '"') break;
-                pos++;
-            }
+            if (!SkipQuoted(s, ref pos)) return -1;
         }
         return -1;
     }
