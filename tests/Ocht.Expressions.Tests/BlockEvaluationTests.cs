@@ -99,7 +99,7 @@ public class BlockEvaluationTests
             (1, Arithmetic(0)),
             (4, Gen.Zip(Gen.Elements("+", "-", "*", "+", "-", "*", "/"), Gen.Zip(Arithmetic(depth - 1), Arithmetic(depth - 1)))
                 .Select(t => $"[\"{t.Item1}\", {t.Item2.Item1}, {t.Item2.Item2}]")),
-            (1, Arithmetic(depth - 1).Select(e => $"[\"round\", {e}, 2]")),
+            (1, Gen.Zip(Arithmetic(depth - 1), Gen.Elements(2, 0, -1, 29)).Select(t => $"[\"round\", {t.Item1}, {t.Item2}]")),
             (1, Arithmetic(depth - 1).Select(e => $"[\"coalesce\", {e}, 0]")));
 
     [Fact]
@@ -193,6 +193,31 @@ public class BlockEvaluationTests
         var big = new Batch(schema, 1);
         big.AddRow([Value.FromInt(long.MaxValue / 2)], 0);
         Assert.False(Expressions.Compile("""["*", ":n", 3]""").TryEvalAll(big, results), "an int overflow fails the block, as it fails the row");
+    }
+
+    [Fact]
+    public void A_sub_tree_deeper_than_the_fused_loop_goes_is_evaluated_exactly_and_its_errors_fail_the_block()
+    {
+        // Twenty levels: the levels past the fused form's depth are evaluated by their row form inside the loop.
+        string deep = "[\"*\", \":n\", 1.5]";
+        for (int level = 0; level < 20; level++) deep = level % 2 == 0 ? $"[\"+\", {deep}, 0.25]" : $"[\"round\", [\"-\", {deep}, \":k\"], 3]";
+        var compiled = Expressions.Compile(deep);
+        var schema = Schema.Of("n", "k");
+        Value[] ns = [Value.FromInt(3), Value.FromDecimal(-1.125m), Value.Null, Value.FromFloat(0.5), Value.FromString("2.5"), Value.FromDecimal(0.001m)];
+        var batch = new Batch(schema, ns.Length);
+        foreach (var n in ns) batch.AddRow([n, Value.FromDecimal(0.5m)], 0);
+        var results = new Value[ns.Length];
+        Assert.True(compiled.TryEvalAll(batch, results));
+        for (int i = 0; i < ns.Length; i++)
+        {
+            var alone = compiled.Eval(Row.Of(batch, i));
+            Assert.Equal((ValueJson.ToJson(alone), alone.Kind), (ValueJson.ToJson(results[i]), results[i].Kind));
+        }
+        Assert.Equal("2.000", results[0].ToString()); // 4.5, plus ten times 0.25, less ten times 0.5
+        Assert.True(results[2].IsNull);
+
+        batch.RowForUpdate(4)[0] = Value.FromString("two");
+        Assert.False(compiled.TryEvalAll(batch, results), "text that is no number fails the row, so the block");
     }
 
     [Fact]

@@ -60,8 +60,6 @@ internal sealed class BlockScratch
     private readonly List<Value[]> _columns = [];
     private readonly List<bool[]> _flags = [];
     private int _flagsRented;
-    private readonly List<(ScaledTag[] Tags, long[] Mantissas, byte[] Scales)> _scaled = [];
-    private int _scaledRented;
     private readonly List<bool> _holdsReferences = [];
     private int _rented, _rows;
 
@@ -106,27 +104,10 @@ internal sealed class BlockScratch
         return flags.AsSpan(0, _rows);
     }
 
-    /// <summary>Scaled-form columns for one value per row of the block (plain numbers: nothing to clear).</summary>
-    public ScaledSpan RentScaled()
-    {
-        if (_scaledRented == _scaled.Count) _scaled.Add(NewScaled(_rows));
-        var s = _scaled[_scaledRented];
-        if (s.Tags.Length < _rows) _scaled[_scaledRented] = s = NewScaled(_rows);
-        _scaledRented++;
-        return new ScaledSpan(s.Tags.AsSpan(0, _rows), s.Mantissas.AsSpan(0, _rows), s.Scales.AsSpan(0, _rows));
-    }
-
-    private static (ScaledTag[], long[], byte[]) NewScaled(int rows)
-    {
-        int n = Math.Max(rows, 1024);
-        return (new ScaledTag[n], new long[n], new byte[n]);
-    }
-
     /// <summary>Takes back every column for the next block, of <paramref name="rows"/> rows.</summary>
     public void Next(int rows)
     {
         _flagsRented = 0;
-        _scaledRented = 0;
         for (int i = 0; i < _rented; i++)
         {
             if (!_holdsReferences[i]) continue;

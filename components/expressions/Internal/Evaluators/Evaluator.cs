@@ -37,18 +37,13 @@ internal abstract class Evaluator
         }
     }
 
-    /// <summary>Whether this node is worth evaluating in scaled form (<see cref="ScaledBlock"/>): fields, number
+    /// <summary>Whether this node is worth evaluating in scaled form (<see cref="Fuse"/>): fields, number
     /// constants, and the arithmetic, round and coalesce nodes over them.</summary>
     public virtual bool Scalable => false;
 
-    /// <summary>Evaluates every row of the block into scaled form. Never throws: a row that fails, or whose value
-    /// has no scaled form, is <see cref="ScaledTag.Other"/>, and the sub-tree's root evaluates it by <see cref="Eval"/>.
-    /// This default reads the node's values.</summary>
-    public virtual void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
-    {
-        var column = EvalBlock(rows, scratch);
-        for (int i = 0; i < into.Length; i++) into.Set(i, column[i]);
-    }
+    /// <summary>This node in fused scaled form, <paramref name="depth"/> levels below the sub-tree's root (see
+    /// <see cref="IScaledNode"/>). This default evaluates the node by its row form.</summary>
+    public virtual FusedNode Fuse(int depth) => FusedNode.Of(new EvaluatedNode(this));
 
     /// <summary>The field this node reads directly, for messages ("... (field "quantity")").</summary>
     public virtual string? Field => null;
@@ -78,15 +73,8 @@ internal sealed class ConstEval(Value value) : Evaluator
     public override Value Eval(in Row row) => Value;
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch) => new(in _cell[0], 0);
     public override bool IsConstant => true;
-    public override bool Scalable { get; } = ScaledSpan.TagOf(value) != ScaledTag.Other;
-
-    public override void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
-    {
-        into.Set(0, Value);
-        into.Tags.Fill(into.Tags[0]);
-        into.Mantissas.Fill(into.Mantissas[0]);
-        into.Scales.Fill(into.Scales[0]);
-    }
+    public override bool Scalable { get; } = FieldNode.ScaledForm(value, out _, out _) != ScaledTag.Other;
+    public override FusedNode Fuse(int depth) => FusedNode.Of(new ConstNode(Value));
 }
 
 /// <summary>Reads a top-level field. The slot is cached per schema: records of one schema (every CSV
@@ -99,6 +87,7 @@ internal sealed class FieldEval(string name) : Evaluator
 
     public override string? Field => name;
     public override bool Scalable => true;
+    public override FusedNode Fuse(int depth) => FusedNode.Of(new FieldNode(name));
 
     public override Value Eval(in Row row)
     {

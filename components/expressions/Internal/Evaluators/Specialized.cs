@@ -101,17 +101,18 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
     // "/" and "%" leave exact scaled form (a quotient may not terminate), so only these three take it.
     public override bool Scalable { get; } = op is "+" or "-" or "*" && left.Scalable && right.Scalable;
     private bool _scaledGaveUp;
+    private FusedScaled? _fused;
 
     public override bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride)
     {
         if (!Scalable || _scaledGaveUp) return false;
-        ScaledBlocks.MaterializeInto(this, rows, scratch, ref _scaledGaveUp, cells, stride);
+        ScaledBlocks.MaterializeInto(this, ref _fused, rows, ref _scaledGaveUp, cells, stride);
         return true;
     }
 
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
-        if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, rows, scratch, ref _scaledGaveUp);
+        if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, ref _fused, rows, scratch, ref _scaledGaveUp);
         var lefts = left.EvalBlock(rows, scratch);
         var rights = right.EvalBlock(rows, scratch);
         var results = scratch.RentForScalars();
@@ -143,53 +144,12 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
         }
     }
 
-    public override void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
+    public override FusedNode Fuse(int depth)
     {
-        var lefts = scratch.RentScaled();
-        left.ScaledBlock(rows, scratch, lefts);
-        var rights = scratch.RentScaled();
-        right.ScaledBlock(rows, scratch, rights);
-        switch (op)
-        {
-            case "+": ScaledLoop<AddOp>(lefts, rights, into); break;
-            case "-": ScaledLoop<SubtractOp>(lefts, rights, into); break;
-            default: ScaledLoop<MultiplyOp>(lefts, rights, into); break;
-        }
-    }
-
-    /// <summary>The rules of <see cref="Eval"/> on scaled operands: null if either side is null; int with int stays
-    /// int; otherwise the scaled decimal form of <see cref="Numbers"/>. An overflow, or anything the scaled form does
-    /// not hold, leaves the row to the row form.</summary>
-    private static void ScaledLoop<TOp>(in ScaledSpan a, in ScaledSpan b, in ScaledSpan into) where TOp : struct, IScaledOp
-    {
-        var tags = into.Tags;
-        var mantissas = into.Mantissas;
-        var scales = into.Scales;
-        for (int i = 0; i < tags.Length; i++)
-        {
-            var ta = a.Tags[i];
-            var tb = b.Tags[i];
-            if (ta == ScaledTag.Other || tb == ScaledTag.Other) tags[i] = ScaledTag.Other;
-            else if (ta == ScaledTag.Null || tb == ScaledTag.Null) tags[i] = ScaledTag.Null;
-            else if (ta == ScaledTag.Int && tb == ScaledTag.Int)
-            {
-                tags[i] = TOp.TryInts(a.Mantissas[i], b.Mantissas[i], out mantissas[i]) ? ScaledTag.Int : ScaledTag.Other;
-                scales[i] = 0;
-            }
-            else
-            {
-                bool exact = TOp.TryScaled(a.Mantissas[i], a.Scales[i], b.Mantissas[i], b.Scales[i], out mantissas[i], out int scale);
-                tags[i] = exact ? ScaledTag.Decimal : ScaledTag.Other;
-                scales[i] = (byte)scale;
-            }
-        }
-    }
-
-    private interface IScaledOp
-    {
-        /// <summary>Int with int; false on overflow (which the row form reports).</summary>
-        static abstract bool TryInts(long a, long b, out long result);
-        static abstract bool TryScaled(long ma, int sa, long mb, int sb, out long result, out int scale);
+        Type operation = op switch { "+" => typeof(AddOp), "-" => typeof(SubtractOp), _ => typeof(MultiplyOp) };
+        var a = FusedNode.Child(left, depth);
+        var b = FusedNode.Child(right, depth);
+        return FusedNode.Make(typeof(ArithmeticNode<,,>), [operation, a.Type, b.Type], a.Node, b.Node);
     }
 
     private interface INumberOp
@@ -331,17 +291,18 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
 
     public override bool Scalable { get; } = value.Scalable;
     private bool _scaledGaveUp;
+    private FusedScaled? _fused;
 
     public override bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride)
     {
         if (!Scalable || _scaledGaveUp) return false;
-        ScaledBlocks.MaterializeInto(this, rows, scratch, ref _scaledGaveUp, cells, stride);
+        ScaledBlocks.MaterializeInto(this, ref _fused, rows, ref _scaledGaveUp, cells, stride);
         return true;
     }
 
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
-        if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, rows, scratch, ref _scaledGaveUp);
+        if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, ref _fused, rows, scratch, ref _scaledGaveUp);
         var values = value.EvalBlock(rows, scratch);
         var results = scratch.RentForScalars();
         for (int i = 0; i < results.Length; i++)
@@ -352,26 +313,10 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
         return Column.Of(results);
     }
 
-    public override void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
+    public override FusedNode Fuse(int depth)
     {
-        var values = scratch.RentScaled();
-        value.ScaledBlock(rows, scratch, values);
-        // An int keeps its value when rounded to places; to tens and beyond, and floats, take the row form.
-        var keepInt = digits >= 0 ? ScaledTag.Int : ScaledTag.Other;
-        for (int i = 0; i < into.Length; i++)
-        {
-            var tag = values.Tags[i];
-            into.Mantissas[i] = values.Mantissas[i];
-            into.Scales[i] = values.Scales[i];
-            if (tag == ScaledTag.Int) tag = keepInt;
-            else if (tag == ScaledTag.Decimal)
-            {
-                bool exact = digits >= 0 && Numbers.TryRoundScaled(values.Mantissas[i], values.Scales[i], (int)digits, out into.Mantissas[i]);
-                tag = exact ? ScaledTag.Decimal : ScaledTag.Other;
-                into.Scales[i] = (byte)digits;
-            }
-            into.Tags[i] = tag;
-        }
+        var v = FusedNode.Child(value, depth);
+        return FusedNode.Make(typeof(RoundNode<>), [v.Type], v.Node, digits);
     }
 }
 
@@ -382,22 +327,11 @@ internal sealed class CoalesceEval(Evaluator first, Evaluator second) : Evaluato
     // (a decimal -0.00 as 0.00), where the row form hands back the operand itself.
     public override bool Scalable { get; } = first.Scalable && second.Scalable;
 
-    public override void ScaledBlock(in RowBlock rows, BlockScratch scratch, in ScaledSpan into)
+    public override FusedNode Fuse(int depth)
     {
-        var a = scratch.RentScaled();
-        first.ScaledBlock(rows, scratch, a);
-        var b = scratch.RentScaled();
-        second.ScaledBlock(rows, scratch, b);
-        a.Tags.CopyTo(into.Tags);
-        a.Mantissas.CopyTo(into.Mantissas);
-        a.Scales.CopyTo(into.Scales);
-        for (int i = 0; i < into.Length; i++)
-        {
-            if (a.Tags[i] != ScaledTag.Null) continue;
-            into.Tags[i] = b.Tags[i];
-            into.Mantissas[i] = b.Mantissas[i];
-            into.Scales[i] = b.Scales[i];
-        }
+        var a = FusedNode.Child(first, depth);
+        var b = FusedNode.Child(second, depth);
+        return FusedNode.Make(typeof(CoalesceNode<,>), [a.Type, b.Type], a.Node, b.Node);
     }
 
     public override Value Eval(in Row row)
