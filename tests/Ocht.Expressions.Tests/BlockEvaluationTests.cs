@@ -92,6 +92,45 @@ public class BlockEvaluationTests
         Assert.True(wholeBatches > 100, $"{wholeBatches} batches tested at once");
     }
 
+    /// <summary>Filters' usual conditions: comparisons of fields and constants (mixed kinds, nulls, a missing field),
+    /// joined by two-operand and / or, whose right side may fail where the left decides (as in a guard).</summary>
+    private static FsCheck.Gen<string> Comparisons(int depth)
+    {
+        var operand = Gen.Elements("\":k\"", "\":n\"", "\":s\"", "\":t\"", "\":missing\"", "3", "0.5", "null", "\"a\"", "\"b\"", "true", "\"12\"");
+        var comparison = Gen.Zip(Gen.Elements("=", "!=", "<", "<=", ">", ">="), Gen.Zip(operand, operand))
+            .Select(t => $"[\"{t.Item1}\", {t.Item2.Item1}, {t.Item2.Item2}]");
+        return depth == 0 ? comparison : Gen.Frequency((2, comparison),
+            (3, Gen.Zip(Gen.Elements("and", "or"), Gen.Zip(Comparisons(depth - 1), Comparisons(depth - 1)))
+                .Select(t => $"[\"{t.Item1}\", {t.Item2.Item1}, {t.Item2.Item2}]")));
+    }
+
+    [Fact]
+    public void Comparisons_joined_by_and_or_tested_at_once_agree_with_their_rows_and_fail_where_a_row_fails()
+    {
+        int wholeBatches = 0, failed = 0;
+        Properties.Check(Prop.ForAll(Gen.Zip(Comparisons(3), Generators.Records(max: 40)).ToArbitrary(), t =>
+        {
+            var (json, records) = t;
+            if (Compiled(json) is not { } compiled || records.Length == 0) return true;
+            var holds = new bool[records.Length];
+            bool atOnce = compiled.TryTestAll(BatchOf(records), holds);
+            var alone = records.Select(r => Run(() => Value.FromBool(compiled.IsTrue(Row.Of(r))))).ToArray();
+            if (!atOnce)
+            {
+                failed++;
+                if (alone.All(a => a.Ok)) throw new Xunit.Sdk.XunitException($"{json}: gave up on a batch whose rows all pass");
+                return true;
+            }
+            wholeBatches++;
+            for (int i = 0; i < records.Length; i++)
+                if (!alone[i].Ok || alone[i].Outcome != (holds[i] ? "true" : "false"))
+                    throw new Xunit.Sdk.XunitException($"{json} on {records[i]}: at once {holds[i]}, alone {alone[i].Outcome}");
+            return true;
+        }), 1500);
+        Assert.True(wholeBatches > 300, $"{wholeBatches} batches tested at once");
+        Assert.True(failed > 10, $"{failed} batches failed");
+    }
+
     /// <summary>Arithmetic trees over number fields (ints, decimals, floats, nulls), so whole batches usually succeed.</summary>
     private static FsCheck.Gen<string> Arithmetic(int depth) => depth == 0
         ? Gen.Elements("\":n\"", "\":k\"", "\":t\"", "0.5", "2.25", "-1.5", "3", "-7", "1e2", "0.10")

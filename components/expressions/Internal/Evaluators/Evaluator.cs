@@ -45,6 +45,13 @@ internal abstract class Evaluator
     /// <see cref="IScaledNode"/>). This default evaluates the node by its row form.</summary>
     public virtual FusedNode Fuse(int depth) => FusedNode.Of(new EvaluatedNode(this));
 
+    /// <summary>This condition in fused form (<see cref="ITruthNode"/>), <paramref name="depth"/> levels below the
+    /// condition's root; null when some part of it has none (the condition then keeps its block form).</summary>
+    public virtual FusedNode? FuseTruth(int depth) => null;
+
+    /// <summary>This operand of a comparison in fused form (<see cref="IValueNode"/>): fields and constants.</summary>
+    public virtual FusedNode? FuseValue() => null;
+
     /// <summary>The field this node reads directly, for messages ("... (field "quantity")").</summary>
     public virtual string? Field => null;
 
@@ -75,6 +82,14 @@ internal sealed class ConstEval(Value value) : Evaluator
     public override bool IsConstant => true;
     public override bool Scalable { get; } = FieldNode.ScaledForm(value, out _, out _) != ScaledTag.Other;
     public override FusedNode Fuse(int depth) => FusedNode.Of(new ConstNode(Value));
+    public override FusedNode? FuseValue() => FusedNode.Of(new ConstValue(Value));
+
+    public override FusedNode? FuseTruth(int depth) => Value.Kind switch
+    {
+        ValueKind.Null => FusedNode.Of(new ConstTruth(Truth.Null)),
+        ValueKind.Bool => FusedNode.Of(new ConstTruth(Value.AsBool ? Truth.True : Truth.False)),
+        _ => null,
+    };
 }
 
 /// <summary>Reads a top-level field. The slot is cached per schema: records of one schema (every CSV
@@ -88,6 +103,7 @@ internal sealed class FieldEval(string name) : Evaluator
     public override string? Field => name;
     public override bool Scalable => true;
     public override FusedNode Fuse(int depth) => FusedNode.Of(new FieldNode(name));
+    public override FusedNode? FuseValue() => FusedNode.Of(new FieldValue(name));
 
     public override Value Eval(in Row row)
     {

@@ -28,14 +28,14 @@ internal interface IScaledOp
     static abstract bool TryScaled(long ma, int sa, long mb, int sb, out long result, out int scale);
 }
 
-/// <summary>A fused sub-tree: its type, and the node (boxed) with its constants.</summary>
+/// <summary>A fused sub-tree (<see cref="IScaledNode"/>, <see cref="ITruthNode"/>): its type, and the node (boxed) with its constants.</summary>
 internal readonly record struct FusedNode(Type Type, object Node)
 {
     /// <summary>Sub-trees deeper than this are evaluated by the row form inside the loop: the JIT stops
     /// inlining at about 20 levels, and a type nested further only grows its name.</summary>
     public const int MaxDepth = 12;
 
-    public static FusedNode Of<TNode>(TNode node) where TNode : struct, IScaledNode => new(typeof(TNode), node);
+    public static FusedNode Of<TNode>(TNode node) where TNode : struct => new(typeof(TNode), node);
 
     /// <summary>A node of the generic <paramref name="definition"/> over these children (built once per run).</summary>
     public static FusedNode Make(Type definition, Type[] typeArguments, params object[] arguments)
@@ -210,7 +210,13 @@ internal abstract class FusedScaled
 
 internal sealed class FusedScaled<TNode> : FusedScaled where TNode : struct, IScaledNode
 {
-    private sealed record Bound(Schema Schema, TNode Node);
+    /// <summary>The node with its slots for one schema. The loop calls the node where it lies here: a copy in a
+    /// local would be copied again per row, as the JIT does not keep a struct this large in registers.</summary>
+    private sealed class Bound(Schema schema, TNode node)
+    {
+        public readonly Schema Schema = schema;
+        public TNode Node = node;
+    }
 
     private readonly TNode _unbound;
     private Bound _bound;
@@ -230,7 +236,6 @@ internal sealed class FusedScaled<TNode> : FusedScaled where TNode : struct, ISc
             rebound.Bind(rows.Schema);
             _bound = bound = new Bound(rows.Schema, rebound);
         }
-        var fused = bound.Node;
         int others = 0, count = rows.Count, rowStride = rows.Stride;
         if (count == 0) return 0;
         // Checked once here, so the loop reads and writes without a bounds check per row.
@@ -241,7 +246,7 @@ internal sealed class FusedScaled<TNode> : FusedScaled where TNode : struct, ISc
         for (int i = 0; i < count; i++)
         {
             ref var into = ref Unsafe.Add(ref cell, (nint)i * stride);
-            switch (fused.Eval(in Unsafe.Add(ref row, (nint)i * rowStride), out long mantissa, out int scale))
+            switch (bound.Node.Eval(in Unsafe.Add(ref row, (nint)i * rowStride), out long mantissa, out int scale))
             {
                 case ScaledTag.Null: into = default; break;
                 case ScaledTag.Int: into = Value.FromInt(mantissa); break;

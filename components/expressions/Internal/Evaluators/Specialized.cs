@@ -9,7 +9,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     {
         var a = left.Eval(row);
         var b = right.Eval(row);
-        if (TryCompareAlike(a, b, out bool holds)) return Value.FromBool(holds);
+        if (_rule.TryCompareAlike(a, b, out bool holds)) return Value.FromBool(holds);
         try
         {
             return Comparisons.Apply(op, a, b);
@@ -29,7 +29,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
         {
             ref readonly var x = ref a[i];
             ref readonly var y = ref b[i];
-            results[i] = TryCompareAlike(x, y, out bool holds) ? Value.FromBool(holds) : Comparisons.Apply(op, x, y);
+            results[i] = _rule.TryCompareAlike(x, y, out bool holds) ? Value.FromBool(holds) : Comparisons.Apply(op, x, y);
         }
         return Column.Of(results);
     }
@@ -37,13 +37,14 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     /// <summary>Straight to flags: a condition's comparisons produce no values at all.</summary>
     public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
+        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
         var a = left.EvalBlock(rows, scratch);
         var b = right.EvalBlock(rows, scratch);
         for (int i = 0; i < truth.Length; i++)
         {
             ref readonly var x = ref a[i];
             ref readonly var y = ref b[i];
-            if (TryCompareAlike(x, y, out bool holds)) truth[i] = holds;
+            if (_rule.TryCompareAlike(x, y, out bool holds)) truth[i] = holds;
             else
             {
                 var v = Comparisons.Apply(op, x, y);
@@ -52,14 +53,25 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
         }
     }
 
-    // What the operator says for each sign of the comparison, decided once instead of per row.
+    private readonly CompareRule _rule = new(op);
+    private FusedTruth? _fused;
+
+    public override FusedNode? FuseTruth(int depth) =>
+        left.FuseValue() is { } a && right.FuseValue() is { } b
+            ? FusedNode.Make(typeof(CompareNode<,>), [a.Type, b.Type], op, a.Node, b.Node)
+            : null;
+}
+
+/// <summary>What a comparison operator says for each sign of the comparison, decided once instead of per row.</summary>
+internal readonly struct CompareRule(string op)
+{
     private readonly bool _less = op is "<" or "<=" or "!=", _equal = op is "=" or "<=" or ">=", _greater = op is ">" or ">=" or "!=";
     private readonly bool _equality = op is "=" or "!=";
 
     /// <summary>Two ints or two texts, compared here (the common case); false for anything else, which
     /// <see cref="Comparisons.Apply"/> decides.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private bool TryCompareAlike(in Value x, in Value y, out bool holds)
+    public bool TryCompareAlike(in Value x, in Value y, out bool holds)
     {
         if (x.Kind != y.Kind || x.Kind is not (ValueKind.Int or ValueKind.String))
         {
@@ -397,12 +409,20 @@ internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Eva
     /// <summary>Exactly true: for "and" when both sides are, for "or" when either is (null or true is true).</summary>
     public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
+        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
         left.TruthBlock(rows, scratch, truth);
         var rights = scratch.RentFlags();
         right.TruthBlock(rows, scratch, rights);
         if (and) for (int i = 0; i < truth.Length; i++) truth[i] &= rights[i];
         else for (int i = 0; i < truth.Length; i++) truth[i] |= rights[i];
     }
+
+    private FusedTruth? _fused;
+
+    public override FusedNode? FuseTruth(int depth) =>
+        depth < FusedNode.MaxDepth && left.FuseTruth(depth + 1) is { } a && right.FuseTruth(depth + 1) is { } b
+            ? FusedNode.Make(typeof(AndOrNode<,>), [a.Type, b.Type], and, a.Node, b.Node)
+            : null;
 
     private EvalException NotLogical(Evaluator arg, in Value v, int operand)
     {

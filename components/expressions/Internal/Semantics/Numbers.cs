@@ -249,7 +249,9 @@ internal static class Numbers
         int drop = scale - digits;
         if (drop >= Pow10Long.Length) return false;
         long unit = Pow10Long[drop];
-        var (q, r) = Math.DivRem(m, unit);
+        // A division by a constant is a multiplication: the usual drops (one to four places) get one each.
+        long q = drop switch { 1 => m / 10, 2 => m / 100, 3 => m / 1000, 4 => m / 10000, _ => m / unit };
+        long r = m - q * unit;
         if (Math.Abs(r) * 2 >= unit) q += Math.Sign(m);
         result = q;
         return true;

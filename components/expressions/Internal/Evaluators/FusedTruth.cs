@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Ocht.Values;
+
+namespace Ocht.Expressions;
+
+/// <summary>A condition's three values on one row.</summary>
+internal enum Truth : byte
+{
+    False,
+    True,
+    Null,
+}
+
+/// <summary>
+/// A condition (comparisons of fields and constants, joined by two-operand and / or; true, false, null) in fused form: as
+/// <see cref="IScaledNode"/>, one struct type the JIT inlines into one loop per block. A node follows the row form
+/// exactly, short-circuit included, and throws where the row form throws (the caller then goes row by row).
+/// </summary>
+internal interface ITruthNode
+{
+    Truth Test(ref readonly Value row);
+    void Bind(Schema schema);
+}
+
+/// <summary>An operand of a fused comparison, read where it lies (no copy of the value).</summary>
+internal interface IValueNode
+{
+    ref readonly Value Get(ref readonly Value row);
+    void Bind(Schema schema);
+}
+
+internal struct FieldValue(string name) : IValueNode
+{
+    private int _slot = -1;
+
+    public void Bind(Schema schema) => _slot = schema.IndexOf(name);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ref readonly Value Get(ref readonly Value row) =>
+        ref _slot < 0 ? ref Value.Null : ref Unsafe.Add(ref Unsafe.AsRef(in row), _slot);
+}
+
+internal readonly struct ConstValue(Value value) : IValueNode
+{
+    private readonly Value[] _cell = [value];
+
+    public void Bind(Schema schema) { }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref readonly Value Get(ref readonly Value row) => ref MemoryMarshal.GetArrayDataReference(_cell);
+}
+
+internal struct CompareNode<TLeft, TRight>(string op, TLeft left, TRight right) : ITruthNode
+    where TLeft : struct, IValueNode where TRight : struct, IValueNode
+{
+    private readonly CompareRule _rule = new(op);
+    private TLeft _left = left;
+    private TRight _right = right;
+
+    public void Bind(Schema schema)
+    {
+        _left.Bind(schema);
+        _right.Bind(schema);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Truth Test(ref readonly Value row)
+    {
+        ref readonly var x = ref _left.Get(in row);
+        ref readonly var y = ref _right.Get(in row);
+        if (_rule.TryCompareAlike(x, y, out bool holds)) return holds ? Truth.True : Truth.False;
+        return Apply(op, x, y);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Truth Apply(string op, in Value x, in Value y)
+    {
+        var v = Comparisons.Apply(op, x, y);
+        if (v.IsNull) return Truth.Null;
+        if (v.Kind == ValueKind.Bool) return v.AsBool ? Truth.True : Truth.False;
+        throw EvalException.Type($"a comparison gave {Show.Kind(v.Kind)}, not true, false or null");
+    }
+}
+
+/// <summary>A constant condition (one folded at compile time).</summary>
+internal readonly struct ConstTruth(Truth truth) : ITruthNode
+{
+    public void Bind(Schema schema) { }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Truth Test(ref readonly Value row) => truth;
+}
+
+/// <summary>Two-operand and / or as <see cref="AndOrEval"/>'s row form: the right side is tested only when the left
+/// does not decide.</summary>
+internal struct AndOrNode<TLeft, TRight>(bool and, TLeft left, TRight right) : ITruthNode
+    where TLeft : struct, ITruthNode where TRight : struct, ITruthNode
+{
+    private readonly Truth _decides = and ? Truth.False : Truth.True, _otherwise = and ? Truth.True : Truth.False;
+    private TLeft _left = left;
+    private TRight _right = right;
+
+    public void Bind(Schema schema)
+    {
+        _left.Bind(schema);
+        _right.Bind(schema);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Truth Test(ref readonly Value row)
+    {
+        var a = _left.Test(in row);
+        if (a == _decides) return a;
+        var b = _right.Test(in row);
+        if (b == _decides) return b;
+        return a == Truth.Null || b == Truth.Null ? Truth.Null : _otherwise;
+    }
+}
+
+/// <summary>A condition fused into one loop per block; <see cref="None"/> for one that has no fused form.</summary>
+internal abstract class FusedTruth
+{
+    public static readonly FusedTruth None = new Unfused();
+
+    /// <summary>Whether each row of the block is exactly true; false, writing nothing, when there is no fused form.</summary>
+    public abstract bool TryTest(in RowBlock rows, Span<bool> truth);
+
+    public static FusedTruth For(Evaluator root) => root.FuseTruth(0) is { } node
+        ? (FusedTruth)Activator.CreateInstance(typeof(FusedTruth<>).MakeGenericType(node.Type), node.Node)!
+        : None;
+
+    private sealed class Unfused : FusedTruth
+    {
+        public override bool TryTest(in RowBlock rows, Span<bool> truth) => false;
+    }
+}
+
+internal sealed class FusedTruth<TNode> : FusedTruth where TNode : struct, ITruthNode
+{
+    /// <summary>The node with its slots for one schema. The loop calls the node where it lies here: a copy in a
+    /// local would be copied again per row, as the JIT does not keep a struct this large in registers.</summary>
+    private sealed class Bound(Schema schema, TNode node)
+    {
+        public readonly Schema Schema = schema;
+        public TNode Node = node;
+    }
+
+    private readonly TNode _unbound;
+    private Bound _bound;
+
+    public FusedTruth(TNode node)
+    {
+        _unbound = node;
+        _bound = new(Schema.Empty, node);
+    }
+
+    public override bool TryTest(in RowBlock rows, Span<bool> truth)
+    {
+        var bound = _bound;
+        if (!ReferenceEquals(bound.Schema, rows.Schema))
+        {
+            var rebound = _unbound;
+            rebound.Bind(rows.Schema);
+            _bound = bound = new Bound(rows.Schema, rebound);
+        }
+        int count = rows.Count, stride = rows.Stride;
+        if (count == 0) return true;
+        // Checked once here, so the loop reads without a bounds check per row.
+        if ((long)(count - 1) * stride + rows.Schema.Width > rows.Cells.Length || count > truth.Length)
+            throw new ArgumentOutOfRangeException(nameof(truth), "the block's rows or flags are shorter than its row count");
+        ref var row = ref MemoryMarshal.GetReference(rows.Cells);
+        for (int i = 0; i < count; i++)
+            truth[i] = bound.Node.Test(in Unsafe.Add(ref row, (nint)i * stride)) == Truth.True;
+        return true;
+    }
+}
