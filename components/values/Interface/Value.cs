@@ -167,10 +167,13 @@ public readonly struct Value : IEquatable<Value>
     public int QuickHash() => _obj switch
     {
         null => HashCode.Combine(_bits, _hi, _scale, _kind),
-        string { Length: > 0 } s => s.Length ^ (s[0] << 5) ^ (s[s.Length >> 1] << 11) ^ (s[^1] << 17),
-        string => 0,
+        string s => QuickHash(s),
         _ => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_obj),
     };
+
+    /// <summary><see cref="QuickHash()"/> of text, for a caller that already knows it holds text (no type test).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int QuickHash(string s) => s.Length == 0 ? 0 : s.Length ^ (s[0] << 5) ^ (s[s.Length >> 1] << 11) ^ (s[^1] << 17);
 
     /// <summary>Key equality: numbers compare by value across int/decimal/float, everything else by kind and content.</summary>
     public bool Equals(Value other) => ValueOrder.KeyEquals(this, other);

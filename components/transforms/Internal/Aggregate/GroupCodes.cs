@@ -109,7 +109,7 @@ internal sealed class GroupCodes
             if (v.Kind != ValueKind.String) return Lookup(v);
             var text = v.AsString;
             // The high bits of a multiplicative hash: QuickHash's low bits alone tell little apart (two-letter codes).
-            int slot = (int)((uint)v.QuickHash() * 0x9E3779B1u >> (32 - SlotBits));
+            int slot = (int)((uint)Value.QuickHash(text) * 0x9E3779B1u >> (32 - SlotBits));
             if (ReferenceEquals(_texts[slot], text)) return _textCodes[slot];
             int code = Lookup(v);
             _texts[slot] = text;
