@@ -14,6 +14,14 @@ internal readonly ref struct RowBlock(Schema schema, ReadOnlySpan<Value> cells, 
     public int Stride { get; } = stride;
 
     public Row Row(int i) => new(Schema, Cells.Slice(i * Stride, Schema.Width));
+
+    /// <summary>Throws unless every row's cells lie within <see cref="Cells"/>: loops that read rows without a
+    /// bounds check each check this once.</summary>
+    public void CheckCells()
+    {
+        if (Count > 0 && (long)(Count - 1) * Stride + Schema.Width > Cells.Length)
+            throw new ArgumentOutOfRangeException(nameof(Cells), "the block's cells are shorter than its rows");
+    }
 }
 
 /// <summary>

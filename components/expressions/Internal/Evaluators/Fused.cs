@@ -10,14 +10,55 @@ namespace Ocht.Expressions;
 /// column between nodes, no virtual call per node and row, every intermediate in registers. Nodes never throw: a
 /// row a node cannot hold exactly is <see cref="ScaledTag.Other"/>, which the sub-tree's root hands to the row form.
 /// </summary>
-internal interface IScaledNode
+internal interface IScaledNode : IBindable
 {
     /// <summary>The node's value on the row whose first cell is <paramref name="row"/>: a tag, and for
     /// <see cref="ScaledTag.Int"/> and <see cref="ScaledTag.Decimal"/> a mantissa and decimal scale.</summary>
     ScaledTag Eval(ref readonly Value row, out long mantissa, out int scale);
+}
 
+/// <summary>A fused node (<see cref="IScaledNode"/>, <see cref="ITruthNode"/>), which reads fields by their slots.</summary>
+internal interface IBindable
+{
     /// <summary>Looks up the slots of the fields read, in records of <paramref name="schema"/>.</summary>
     void Bind(Schema schema);
+}
+
+/// <summary>The two operands of a fused node, bound together.</summary>
+internal struct Operands<TFirst, TSecond>(TFirst first, TSecond second) : IBindable
+    where TFirst : struct, IBindable where TSecond : struct, IBindable
+{
+    public TFirst First = first;
+    public TSecond Second = second;
+
+    public void Bind(Schema schema)
+    {
+        First.Bind(schema);
+        Second.Bind(schema);
+    }
+}
+
+/// <summary>A fused node bound to the slots of the schema its loop last met; the threads running the loop share it.</summary>
+internal sealed class SchemaBound<TNode>(TNode unbound) where TNode : struct, IBindable
+{
+    /// <summary>The node with its slots for one schema. A loop calls the node where it lies here: a copy in a
+    /// local would be copied again per row, as the JIT does not keep a struct this large in registers.</summary>
+    public sealed class Bound(Schema schema, TNode node)
+    {
+        public readonly Schema Schema = schema;
+        public TNode Node = node;
+    }
+
+    private Bound _bound = new(Schema.Empty, unbound);
+
+    public Bound For(Schema schema)
+    {
+        var bound = _bound;
+        if (ReferenceEquals(bound.Schema, schema)) return bound;
+        var rebound = unbound;
+        rebound.Bind(schema);
+        return _bound = new Bound(schema, rebound);
+    }
 }
 
 /// <summary>"+", "-" and "*" on mantissas and scales (the rules of <see cref="Numbers"/>).</summary>
@@ -104,20 +145,15 @@ internal readonly struct ConstNode : IScaledNode
 internal struct ArithmeticNode<TOp, TLeft, TRight>(TLeft left, TRight right) : IScaledNode
     where TOp : struct, IScaledOp where TLeft : struct, IScaledNode where TRight : struct, IScaledNode
 {
-    private TLeft _left = left;
-    private TRight _right = right;
+    private Operands<TLeft, TRight> _operands = new(left, right);
 
-    public void Bind(Schema schema)
-    {
-        _left.Bind(schema);
-        _right.Bind(schema);
-    }
+    public void Bind(Schema schema) => _operands.Bind(schema);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ScaledTag Eval(ref readonly Value row, out long mantissa, out int scale)
     {
-        var a = _left.Eval(in row, out long ma, out int sa);
-        var b = _right.Eval(in row, out long mb, out int sb);
+        var a = _operands.First.Eval(in row, out long ma, out int sa);
+        var b = _operands.Second.Eval(in row, out long mb, out int sb);
         mantissa = 0;
         scale = 0;
         if (a == ScaledTag.Other || b == ScaledTag.Other) return ScaledTag.Other;
@@ -151,20 +187,15 @@ internal struct RoundNode<TValue>(TValue value, long digits) : IScaledNode where
 internal struct CoalesceNode<TFirst, TSecond>(TFirst first, TSecond second) : IScaledNode
     where TFirst : struct, IScaledNode where TSecond : struct, IScaledNode
 {
-    private TFirst _first = first;
-    private TSecond _second = second;
+    private Operands<TFirst, TSecond> _operands = new(first, second);
 
-    public void Bind(Schema schema)
-    {
-        _first.Bind(schema);
-        _second.Bind(schema);
-    }
+    public void Bind(Schema schema) => _operands.Bind(schema);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ScaledTag Eval(ref readonly Value row, out long mantissa, out int scale)
     {
-        var tag = _first.Eval(in row, out mantissa, out scale);
-        return tag != ScaledTag.Null ? tag : _second.Eval(in row, out mantissa, out scale);
+        var tag = _operands.First.Eval(in row, out mantissa, out scale);
+        return tag != ScaledTag.Null ? tag : _operands.Second.Eval(in row, out mantissa, out scale);
     }
 }
 
@@ -208,39 +239,18 @@ internal abstract class FusedScaled
     }
 }
 
-internal sealed class FusedScaled<TNode> : FusedScaled where TNode : struct, IScaledNode
+internal sealed class FusedScaled<TNode>(TNode node) : FusedScaled where TNode : struct, IScaledNode
 {
-    /// <summary>The node with its slots for one schema. The loop calls the node where it lies here: a copy in a
-    /// local would be copied again per row, as the JIT does not keep a struct this large in registers.</summary>
-    private sealed class Bound(Schema schema, TNode node)
-    {
-        public readonly Schema Schema = schema;
-        public TNode Node = node;
-    }
-
-    private readonly TNode _unbound;
-    private Bound _bound;
-
-    public FusedScaled(TNode node)
-    {
-        _unbound = node;
-        _bound = new(Schema.Empty, node);
-    }
+    private readonly SchemaBound<TNode> _node = new(node);
 
     public override int WriteInto(Evaluator root, in RowBlock rows, Span<Value> cells, int stride)
     {
-        var bound = _bound;
-        if (!ReferenceEquals(bound.Schema, rows.Schema))
-        {
-            var rebound = _unbound;
-            rebound.Bind(rows.Schema);
-            _bound = bound = new Bound(rows.Schema, rebound);
-        }
         int others = 0, count = rows.Count, rowStride = rows.Stride;
         if (count == 0) return 0;
         // Checked once here, so the loop reads and writes without a bounds check per row.
-        if ((long)(count - 1) * rowStride + rows.Schema.Width > rows.Cells.Length || (long)(count - 1) * stride >= cells.Length)
-            throw new ArgumentOutOfRangeException(nameof(cells), "the block's rows or cells are shorter than its row count");
+        rows.CheckCells();
+        if ((long)(count - 1) * stride >= cells.Length) throw new ArgumentOutOfRangeException(nameof(cells), "fewer cells than the block has rows");
+        var bound = _node.For(rows.Schema);
         ref var row = ref MemoryMarshal.GetReference(rows.Cells);
         ref var cell = ref MemoryMarshal.GetReference(cells);
         for (int i = 0; i < count; i++)

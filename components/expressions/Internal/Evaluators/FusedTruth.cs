@@ -17,17 +17,15 @@ internal enum Truth : byte
 /// <see cref="IScaledNode"/>, one struct type the JIT inlines into one loop per block. A node follows the row form
 /// exactly, short-circuit included, and throws where the row form throws (the caller then goes row by row).
 /// </summary>
-internal interface ITruthNode
+internal interface ITruthNode : IBindable
 {
     Truth Test(ref readonly Value row);
-    void Bind(Schema schema);
 }
 
 /// <summary>An operand of a fused comparison, read where it lies (no copy of the value).</summary>
-internal interface IValueNode
+internal interface IValueNode : IBindable
 {
     ref readonly Value Get(ref readonly Value row);
-    void Bind(Schema schema);
 }
 
 internal struct FieldValue(string name) : IValueNode
@@ -55,20 +53,15 @@ internal struct CompareNode<TLeft, TRight>(string op, TLeft left, TRight right) 
     where TLeft : struct, IValueNode where TRight : struct, IValueNode
 {
     private readonly CompareRule _rule = new(op);
-    private TLeft _left = left;
-    private TRight _right = right;
+    private Operands<TLeft, TRight> _operands = new(left, right);
 
-    public void Bind(Schema schema)
-    {
-        _left.Bind(schema);
-        _right.Bind(schema);
-    }
+    public void Bind(Schema schema) => _operands.Bind(schema);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Truth Test(ref readonly Value row)
     {
-        ref readonly var x = ref _left.Get(in row);
-        ref readonly var y = ref _right.Get(in row);
+        ref readonly var x = ref _operands.First.Get(in row);
+        ref readonly var y = ref _operands.Second.Get(in row);
         if (_rule.TryCompareAlike(x, y, out bool holds)) return holds ? Truth.True : Truth.False;
         return Apply(op, x, y);
     }
@@ -98,21 +91,16 @@ internal struct AndOrNode<TLeft, TRight>(bool and, TLeft left, TRight right) : I
     where TLeft : struct, ITruthNode where TRight : struct, ITruthNode
 {
     private readonly Truth _decides = and ? Truth.False : Truth.True, _otherwise = and ? Truth.True : Truth.False;
-    private TLeft _left = left;
-    private TRight _right = right;
+    private Operands<TLeft, TRight> _operands = new(left, right);
 
-    public void Bind(Schema schema)
-    {
-        _left.Bind(schema);
-        _right.Bind(schema);
-    }
+    public void Bind(Schema schema) => _operands.Bind(schema);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Truth Test(ref readonly Value row)
     {
-        var a = _left.Test(in row);
+        var a = _operands.First.Test(in row);
         if (a == _decides) return a;
-        var b = _right.Test(in row);
+        var b = _operands.Second.Test(in row);
         if (b == _decides) return b;
         return a == Truth.Null || b == Truth.Null ? Truth.Null : _otherwise;
     }
@@ -136,39 +124,18 @@ internal abstract class FusedTruth
     }
 }
 
-internal sealed class FusedTruth<TNode> : FusedTruth where TNode : struct, ITruthNode
+internal sealed class FusedTruth<TNode>(TNode node) : FusedTruth where TNode : struct, ITruthNode
 {
-    /// <summary>The node with its slots for one schema. The loop calls the node where it lies here: a copy in a
-    /// local would be copied again per row, as the JIT does not keep a struct this large in registers.</summary>
-    private sealed class Bound(Schema schema, TNode node)
-    {
-        public readonly Schema Schema = schema;
-        public TNode Node = node;
-    }
-
-    private readonly TNode _unbound;
-    private Bound _bound;
-
-    public FusedTruth(TNode node)
-    {
-        _unbound = node;
-        _bound = new(Schema.Empty, node);
-    }
+    private readonly SchemaBound<TNode> _node = new(node);
 
     public override bool TryTest(in RowBlock rows, Span<bool> truth)
     {
-        var bound = _bound;
-        if (!ReferenceEquals(bound.Schema, rows.Schema))
-        {
-            var rebound = _unbound;
-            rebound.Bind(rows.Schema);
-            _bound = bound = new Bound(rows.Schema, rebound);
-        }
         int count = rows.Count, stride = rows.Stride;
         if (count == 0) return true;
         // Checked once here, so the loop reads without a bounds check per row.
-        if ((long)(count - 1) * stride + rows.Schema.Width > rows.Cells.Length || count > truth.Length)
-            throw new ArgumentOutOfRangeException(nameof(truth), "the block's rows or flags are shorter than its row count");
+        rows.CheckCells();
+        if (count > truth.Length) throw new ArgumentOutOfRangeException(nameof(truth), "fewer flags than the block has rows");
+        var bound = _node.For(rows.Schema);
         ref var row = ref MemoryMarshal.GetReference(rows.Cells);
         for (int i = 0; i < count; i++)
             truth[i] = bound.Node.Test(in Unsafe.Add(ref row, (nint)i * stride)) == Truth.True;
