@@ -103,6 +103,7 @@ internal sealed class GroupCodes
         /// <summary>The value's code; -1 for a float, which equals ints and decimals by value without that
         /// equality being transitive (two decimals that differ can both equal one float): codes per field
         /// could then join keys the group table keeps apart.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public int Code(in Value v)
         {
             if (v.Kind == ValueKind.Float) return -1;
