@@ -14,6 +14,7 @@ DUCKDB_THREADS = 2
 @dataclass
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system time of the whole process: steadier than wall time when the machine drifts
     rss_mib: float
     check: str  # verify.py's verdict line, or why the run failed
     ok: bool
@@ -34,6 +35,10 @@ class Result:
     @property
     def seconds(self):
         return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def cpu_seconds(self):
+        return statistics.median(r.cpu_seconds for r in self.runs)
 
     @property
     def rss_mib(self):
@@ -83,14 +88,15 @@ def once(tool, workload, input_csv, reference, paths, installed):
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     rss = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
     if process.returncode != 0:
         tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
-        return Run(seconds, rss, f"exit {process.returncode}: {tail[0]} (log {log})", False)
+        return Run(seconds, cpu, rss, f"exit {process.returncode}: {tail[0]} (log {log})", False)
     verdict = subprocess.run([sys.executable, paths.verify, "compare", workload, reference / f"{workload}.csv", output],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     line = (verdict.stdout.strip().splitlines() or ["no verdict"])[0]
     if verdict.returncode != 0:
-        return Run(seconds, rss, f"{line} (output kept: {output})", False)
+        return Run(seconds, cpu, rss, f"{line} (output kept: {output})", False)
     output.unlink()
     log.unlink()
-    return Run(seconds, rss, line, True)
+    return Run(seconds, cpu, rss, line, True)

@@ -10,9 +10,9 @@ SIZE_LABEL = {"1m": "1M", "10m": "10M"}
 
 def table(results, runs):
     by_key = {(r.workload, r.size, r.tool): r for r in results}
-    header = ["workload", "rows", "tool", "median s", "MB/s", "max peak RSS MiB",
+    header = ["workload", "rows", "tool", "median s", "median CPU s", "MB/s", "max peak RSS MiB",
               "Ocht/DuckDB time (target)", "RSS (target)", "output"]
-    rows = [[r.workload.upper(), SIZE_LABEL[r.size], r.tool, f"{r.seconds:.2f}", f"{r.mb_per_second:.1f}",
+    rows = [[r.workload.upper(), SIZE_LABEL[r.size], r.tool, f"{r.seconds:.2f}", f"{r.cpu_seconds:.2f}", f"{r.mb_per_second:.1f}",
              f"{r.rss_mib:.0f}", *targets(r, by_key.get((r.workload, r.size, "duckdb"))), r.check]
             for r in results]
     lines = aligned([header] + rows)
@@ -22,7 +22,7 @@ def table(results, runs):
     failures = [f"- {r.workload.upper()} {SIZE_LABEL[r.size]} {r.tool}: {r.failure}" for r in results if not r.ok]
     if failures:
         lines += ["", "FAILED runs:"] + failures
-    lines += ["", f"Median wall time and highest peak RSS of {runs} run(s) per row, whole process, input in the page cache; MB/s = input bytes / 10^6 / median s.",
+    lines += ["", f"Median wall time, median CPU time (user + system) and highest peak RSS of {runs} run(s) per row, whole process, input in the page cache; MB/s = input bytes / 10^6 / median s.",
               f"Ocht W3 runs with memory_mb={OCHT_W3_MEMORY_MB}; DuckDB with {DUCKDB_THREADS} threads, W3 without a memory limit."]
     return "\n".join(lines) + "\n"
 
