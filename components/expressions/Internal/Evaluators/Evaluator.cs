@@ -148,6 +148,17 @@ internal sealed class PathEval(FieldEval head, string[] path) : Evaluator
 /// <summary>A strict function: evaluate every argument, then apply the reference semantics.</summary>
 internal sealed class CallEval(FunctionDef function, Evaluator[] args) : Evaluator
 {
+    private FusedTruth? _fused;
+
+    public override FusedNode? FuseTruth(int depth) => FusedTruth.Call(function.Spec.Name, args, depth);
+
+    /// <summary>"not", "is-null" and "in" over constants as one loop when they fuse (see <see cref="FusedTruth"/>).</summary>
+    public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
+    {
+        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
+        base.TruthBlock(rows, scratch, truth);
+    }
+
     public override Value Eval(in Row row)
     {
         var buffer = new ArgBuffer();

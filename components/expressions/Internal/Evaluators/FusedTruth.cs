@@ -106,6 +106,48 @@ internal struct AndOrNode<TLeft, TRight>(bool and, TLeft left, TRight right) : I
     }
 }
 
+/// <summary>["not", a] over a fused condition: null stays null.</summary>
+internal struct NotNode<TCondition>(TCondition condition) : ITruthNode where TCondition : struct, ITruthNode
+{
+    private TCondition _condition = condition;
+
+    public void Bind(Schema schema) => _condition.Bind(schema);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Truth Test(ref readonly Value row) => _condition.Test(in row) switch
+    {
+        Truth.True => Truth.False,
+        Truth.False => Truth.True,
+        _ => Truth.Null,
+    };
+}
+
+/// <summary>["is-null", x].</summary>
+internal struct IsNullNode<TValue>(TValue value) : ITruthNode where TValue : struct, IValueNode
+{
+    private TValue _value = value;
+
+    public void Bind(Schema schema) => _value.Bind(schema);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Truth Test(ref readonly Value row) => _value.Get(in row).IsNull ? Truth.True : Truth.False;
+}
+
+/// <summary>["in", x, v1, v2, ...] with constant values, by <see cref="Comparisons.In(in Value, ReadOnlySpan{Value})"/>.</summary>
+internal struct InNode<TValue>(TValue value, Value[] candidates) : ITruthNode where TValue : struct, IValueNode
+{
+    private TValue _value = value;
+
+    public void Bind(Schema schema) => _value.Bind(schema);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Truth Test(ref readonly Value row)
+    {
+        var found = Comparisons.In(in _value.Get(in row), candidates);
+        return found.IsNull ? Truth.Null : found.AsBool ? Truth.True : Truth.False;
+    }
+}
+
 /// <summary>A condition fused into one loop per block; <see cref="None"/> for one that has no fused form.</summary>
 internal abstract class FusedTruth
 {
@@ -113,6 +155,28 @@ internal abstract class FusedTruth
 
     /// <summary>Whether each row of the block is exactly true; false, writing nothing, when there is no fused form.</summary>
     public abstract bool TryTest(in RowBlock rows, Span<bool> truth);
+
+    /// <summary>The fused form of a strict function used as a condition ("not", "is-null", "in" over constants), or null.</summary>
+    public static FusedNode? Call(string function, Evaluator[] args, int depth)
+    {
+        switch (function)
+        {
+            case "not" when depth < FusedNode.MaxDepth && args[0].FuseTruth(depth + 1) is { } condition:
+                return FusedNode.Make(typeof(NotNode<>), [condition.Type], condition.Node);
+            case "is-null" when args[0].FuseValue() is { } value:
+                return FusedNode.Make(typeof(IsNullNode<>), [value.Type], value.Node);
+            case "in" when args[0].FuseValue() is { } value:
+                var candidates = new Value[args.Length - 1];
+                for (int i = 1; i < args.Length; i++)
+                {
+                    if (args[i] is not ConstEval constant) return null;
+                    candidates[i - 1] = constant.Value;
+                }
+                return FusedNode.Make(typeof(InNode<>), [value.Type], value.Node, candidates);
+            default:
+                return null;
+        }
+    }
 
     public static FusedTruth For(Evaluator root) => root.FuseTruth(0) is { } node
         ? (FusedTruth)Activator.CreateInstance(typeof(FusedTruth<>).MakeGenericType(node.Type), node.Node)!

@@ -45,14 +45,16 @@ internal static class Comparisons
     }
 
     /// <summary>["in", x, v1, ...]: true on a match; otherwise null if x or any candidate is null, else false.</summary>
-    public static Value In(ReadOnlySpan<Value> args)
+    public static Value In(ReadOnlySpan<Value> args) => In(args[0], args[1..]);
+
+    public static Value In(in Value x, ReadOnlySpan<Value> candidates)
     {
-        if (args[0].IsNull) return Value.Null;
+        if (x.IsNull) return Value.Null;
         bool sawNull = false;
-        for (int i = 1; i < args.Length; i++)
+        foreach (ref readonly var candidate in candidates)
         {
-            if (args[i].IsNull) { sawNull = true; continue; }
-            if (Compare(args[0], args[i], "in") == 0) return Value.True;
+            if (candidate.IsNull) { sawNull = true; continue; }
+            if (Compare(x, candidate, "in") == 0) return Value.True;
         }
         return sawNull ? Value.Null : Value.False;
     }
