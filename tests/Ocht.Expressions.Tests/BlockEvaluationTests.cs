@@ -92,7 +92,7 @@ public class BlockEvaluationTests
         Assert.True(wholeBatches > 100, $"{wholeBatches} batches tested at once");
     }
 
-    /// <summary>Filters' usual conditions: comparisons, "is-null" and "in" over fields and constants (mixed kinds, nulls, a
+    /// <summary>Filters' usual conditions: comparisons, "is-null", "in" and "between" over fields and constants (mixed kinds, nulls, a
     /// missing field), under "not" and two-operand and / or, whose right side may fail where the left decides (a guard).</summary>
     private static FsCheck.Gen<string> Comparisons(int depth)
     {
@@ -102,7 +102,8 @@ public class BlockEvaluationTests
         var isNull = operand.Select(o => $"[\"is-null\", {o}]");
         var among = Gen.Zip(operand, Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(Gen.Elements("3", "0.5", "null", "\"a\"", "\"b\"", "\"12\"", "1", "2"), n)))
             .Select(t => $"[\"in\", {t.Item1}, {string.Join(", ", t.Item2)}]");
-        var leaf = Gen.Frequency((4, comparison), (1, isNull), (2, among));
+        var between = Gen.Zip(operand, Gen.Zip(operand, operand)).Select(t => $"[\"between\", {t.Item1}, {t.Item2.Item1}, {t.Item2.Item2}]");
+        var leaf = Gen.Frequency((4, comparison), (1, isNull), (2, among), (1, between));
         return depth == 0 ? leaf : Gen.Frequency((2, leaf),
             (1, Comparisons(depth - 1).Select(c => $"[\"not\", {c}]")),
             (3, Gen.Zip(Gen.Elements("and", "or"), Gen.Zip(Comparisons(depth - 1), Comparisons(depth - 1)))

@@ -148,6 +148,25 @@ internal struct InNode<TValue>(TValue value, Value[] candidates) : ITruthNode wh
     }
 }
 
+/// <summary>["between", x, low, high] as <see cref="Comparisons.Between"/>: both ends compared (the function is strict), then
+/// three-valued and.</summary>
+internal struct BetweenNode<TValue, TLow, THigh>(TValue value, TLow low, THigh high) : ITruthNode
+    where TValue : struct, IValueNode where TLow : struct, IValueNode where THigh : struct, IValueNode
+{
+    private Operands<CompareNode<TValue, TLow>, CompareNode<TValue, THigh>> _ends = new(new(">=", value, low), new("<=", value, high));
+
+    public void Bind(Schema schema) => _ends.Bind(schema);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Truth Test(ref readonly Value row)
+    {
+        var atLeast = _ends.First.Test(in row);
+        var atMost = _ends.Second.Test(in row);
+        if (atLeast == Truth.False || atMost == Truth.False) return Truth.False;
+        return atLeast == Truth.Null || atMost == Truth.Null ? Truth.Null : Truth.True;
+    }
+}
+
 /// <summary>A condition fused into one loop per block; <see cref="None"/> for one that has no fused form.</summary>
 internal abstract class FusedTruth
 {
@@ -156,7 +175,7 @@ internal abstract class FusedTruth
     /// <summary>Whether each row of the block is exactly true; false, writing nothing, when there is no fused form.</summary>
     public abstract bool TryTest(in RowBlock rows, Span<bool> truth);
 
-    /// <summary>The fused form of a strict function used as a condition ("not", "is-null", "in" over constants), or null.</summary>
+    /// <summary>The fused form of a strict function used as a condition ("not", "is-null", "in" over constants, "between"), or null.</summary>
     public static FusedNode? Call(string function, Evaluator[] args, int depth)
     {
         switch (function)
@@ -173,6 +192,8 @@ internal abstract class FusedTruth
                     candidates[i - 1] = constant.Value;
                 }
                 return FusedNode.Make(typeof(InNode<>), [value.Type], value.Node, candidates);
+            case "between" when args[0].FuseValue() is { } value && args[1].FuseValue() is { } low && args[2].FuseValue() is { } high:
+                return FusedNode.Make(typeof(BetweenNode<,,>), [value.Type, low.Type, high.Type], value.Node, low.Node, high.Node);
             default:
                 return null;
         }
