@@ -93,7 +93,7 @@ public class BlockEvaluationTests
     }
 
     /// <summary>Filters' usual conditions: comparisons, "is-null", "in" and "between" over fields and constants (mixed kinds, nulls, a
-    /// missing field), under "not" and two-operand and / or, whose right side may fail where the left decides (a guard).</summary>
+    /// missing field), under "not", and / or of one to four operands, whose later operands may fail where an earlier one decides (a guard).</summary>
     private static FsCheck.Gen<string> Comparisons(int depth)
     {
         var operand = Gen.Elements("\":k\"", "\":n\"", "\":s\"", "\":t\"", "\":missing\"", "3", "0.5", "null", "\"a\"", "\"b\"", "true", "\"12\"");
@@ -107,7 +107,9 @@ public class BlockEvaluationTests
         return depth == 0 ? leaf : Gen.Frequency((2, leaf),
             (1, Comparisons(depth - 1).Select(c => $"[\"not\", {c}]")),
             (3, Gen.Zip(Gen.Elements("and", "or"), Gen.Zip(Comparisons(depth - 1), Comparisons(depth - 1)))
-                .Select(t => $"[\"{t.Item1}\", {t.Item2.Item1}, {t.Item2.Item2}]")));
+                .Select(t => $"[\"{t.Item1}\", {t.Item2.Item1}, {t.Item2.Item2}]")),
+            (1, Gen.Zip(Gen.Elements("and", "or"), Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(Comparisons(depth - 1), n)))
+                .Select(t => $"[\"{t.Item1}\", {string.Join(", ", t.Item2)}]")));
     }
 
     [Fact]

@@ -199,6 +199,16 @@ internal abstract class FusedTruth
         }
     }
 
+    /// <summary>"and" / "or" of <paramref name="args"/> from <paramref name="from"/> on, as two-operand nodes nested to the
+    /// right: the same order of tests, the same short-circuit and the same three-valued result as the n-ary form.</summary>
+    public static FusedNode? Chain(bool and, Evaluator[] args, int from, int depth)
+    {
+        if (depth >= FusedNode.MaxDepth || args[from].FuseTruth(depth + 1) is not { } first) return null;
+        if (from == args.Length - 1) return first;
+        if (Chain(and, args, from + 1, depth + 1) is not { } rest) return null;
+        return FusedNode.Make(typeof(AndOrNode<,>), [first.Type, rest.Type], and, first.Node, rest.Node);
+    }
+
     public static FusedTruth For(Evaluator root) => root.FuseTruth(0) is { } node
         ? (FusedTruth)Activator.CreateInstance(typeof(FusedTruth<>).MakeGenericType(node.Type), node.Node)!
         : None;

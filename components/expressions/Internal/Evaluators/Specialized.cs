@@ -245,6 +245,18 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
 /// <summary>Lazy forms: and, or, if, coalesce evaluate arguments only as far as needed.</summary>
 internal sealed class LazyEval(FunctionDef function, Evaluator[] args) : Evaluator
 {
+    private FusedTruth? _fused;
+
+    /// <summary>"and" and "or" of any number of fused conditions as one loop (see <see cref="FusedTruth.Chain"/>).</summary>
+    public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
+    {
+        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
+        base.TruthBlock(rows, scratch, truth);
+    }
+
+    public override FusedNode? FuseTruth(int depth) =>
+        function.Spec.Name is "and" or "or" && args.Length > 0 ? FusedTruth.Chain(function.Spec.Name == "and", args, 0, depth) : null;
+
     public override Value Eval(in Row row)
     {
         var source = new RowArgs(args, row);
