@@ -76,6 +76,61 @@ internal struct CompareNode<TLeft, TRight>(string op, TLeft left, TRight right) 
     }
 }
 
+/// <summary>A comparison of numeric sub-trees in scaled form (arithmetic of fields and number constants on either side).
+/// A row either side cannot hold exactly (text, a float, past 63 bits), or whose scales cannot meet in 63 bits, is
+/// compared by the comparison's row form.</summary>
+internal struct ScaledCompareNode<TLeft, TRight>(Evaluator comparison, string op, TLeft left, TRight right) : ITruthNode
+    where TLeft : struct, IScaledNode where TRight : struct, IScaledNode
+{
+    private readonly CompareRule _rule = new(op);
+    private Operands<TLeft, TRight> _operands = new(left, right);
+    private Schema _schema = Schema.Empty;
+
+    public void Bind(Schema schema)
+    {
+        _operands.Bind(schema);
+        _schema = schema;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Truth Test(ref readonly Value row)
+    {
+        var a = _operands.First.Eval(in row, out long ma, out int sa);
+        var b = _operands.Second.Eval(in row, out long mb, out int sb);
+        if (a == ScaledTag.Other || b == ScaledTag.Other) return RowForm(in row);
+        if (a == ScaledTag.Null || b == ScaledTag.Null) return Truth.Null;
+        if (sa < sb && !Numbers.TryRescale(ma, sb - sa, out ma)) return RowForm(in row);
+        if (sb < sa && !Numbers.TryRescale(mb, sa - sb, out mb)) return RowForm(in row);
+        return _rule.Holds(ma.CompareTo(mb)) ? Truth.True : Truth.False;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly Truth RowForm(ref readonly Value row)
+    {
+        var v = comparison.Eval(new Row(_schema, MemoryMarshal.CreateReadOnlySpan(in row, _schema.Width)));
+        if (v.IsNull) return Truth.Null;
+        return v.AsBool ? Truth.True : Truth.False;
+    }
+}
+
+/// <summary>An operand of "and", "or" or "not" that has no fused form, evaluated by its row form inside the loop, so the
+/// operands around it still stop at the first that decides, as the row form does.</summary>
+internal struct EvaluatedTruthNode(Evaluator condition) : ITruthNode
+{
+    private Schema _schema = Schema.Empty;
+
+    public void Bind(Schema schema) => _schema = schema;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public readonly Truth Test(ref readonly Value row)
+    {
+        var v = condition.Eval(new Row(_schema, MemoryMarshal.CreateReadOnlySpan(in row, _schema.Width)));
+        if (v.IsNull) return Truth.Null;
+        if (v.Kind == ValueKind.Bool) return v.AsBool ? Truth.True : Truth.False;
+        throw EvalException.Type($"a condition must be true, false or null, not {Show.Kind(v.Kind)}");
+    }
+}
+
 /// <summary>A constant condition (one folded at compile time).</summary>
 internal readonly struct ConstTruth(Truth truth) : ITruthNode
 {
@@ -199,15 +254,27 @@ internal abstract class FusedTruth
         }
     }
 
-    /// <summary>"and" / "or" of <paramref name="args"/> from <paramref name="from"/> on, as two-operand nodes nested to the
-    /// right: the same order of tests, the same short-circuit and the same three-valued result as the n-ary form.</summary>
-    public static FusedNode? Chain(bool and, Evaluator[] args, int from, int depth)
+    /// <summary>"and" / "or" of <paramref name="args"/> as two-operand nodes nested to the right: the same order of tests,
+    /// the same short-circuit and the same three-valued result as the n-ary form. Operands with no fused form take their
+    /// row form inside the loop; with none fused, the condition keeps its block form (null).</summary>
+    public static FusedNode? Chain(bool and, Evaluator[] args, int depth)
     {
-        if (depth >= FusedNode.MaxDepth || args[from].FuseTruth(depth + 1) is not { } first) return null;
-        if (from == args.Length - 1) return first;
-        if (Chain(and, args, from + 1, depth + 1) is not { } rest) return null;
-        return FusedNode.Make(typeof(AndOrNode<,>), [first.Type, rest.Type], and, first.Node, rest.Node);
+        if (args.Length == 0 || depth + args.Length > FusedNode.MaxDepth) return null;
+        var operands = new FusedNode?[args.Length];
+        bool anyFused = false;
+        for (int i = 0; i < args.Length; i++) anyFused |= (operands[i] = args[i].FuseTruth(depth + i + 1)) is not null;
+        if (!anyFused) return null;
+        var chain = Operand(operands[^1], args[^1]);
+        for (int i = args.Length - 2; i >= 0; i--)
+        {
+            var first = Operand(operands[i], args[i]);
+            chain = FusedNode.Make(typeof(AndOrNode<,>), [first.Type, chain.Type], and, first.Node, chain.Node);
+        }
+        return chain;
     }
+
+    /// <summary>An operand's fused form, or its row form inside the loop when it has none.</summary>
+    private static FusedNode Operand(FusedNode? fused, Evaluator operand) => fused ?? FusedNode.Of(new EvaluatedTruthNode(operand));
 
     public static FusedTruth For(Evaluator root) => root.FuseTruth(0) is { } node
         ? (FusedTruth)Activator.CreateInstance(typeof(FusedTruth<>).MakeGenericType(node.Type), node.Node)!

@@ -56,10 +56,16 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     private readonly CompareRule _rule = new(op);
     private FusedTruth? _fused;
 
-    public override FusedNode? FuseTruth(int depth) =>
-        left.FuseValue() is { } a && right.FuseValue() is { } b
-            ? FusedNode.Make(typeof(CompareNode<,>), [a.Type, b.Type], op, a.Node, b.Node)
-            : null;
+    /// <summary>Fields and constants compared as values; numeric sub-trees (arithmetic on either side) in scaled form.</summary>
+    public override FusedNode? FuseTruth(int depth)
+    {
+        if (left.FuseValue() is { } a && right.FuseValue() is { } b)
+            return FusedNode.Make(typeof(CompareNode<,>), [a.Type, b.Type], op, a.Node, b.Node);
+        if (!left.Scalable || !right.Scalable || depth >= FusedNode.MaxDepth) return null;
+        var l = FusedNode.Child(left, depth);
+        var r = FusedNode.Child(right, depth);
+        return FusedNode.Make(typeof(ScaledCompareNode<,>), [l.Type, r.Type], this, op, l.Node, r.Node);
+    }
 }
 
 /// <summary>What a comparison operator says for each sign of the comparison, decided once instead of per row.</summary>
@@ -82,9 +88,13 @@ internal readonly struct CompareRule(string op)
         int c = x.Kind == ValueKind.Int ? x.AsInt.CompareTo(y.AsInt)
             : _equality ? (string.Equals(x.AsString, y.AsString) ? 0 : 1)
             : ValueOrder.CompareText(x.AsString, y.AsString);
-        holds = c < 0 ? _less : c == 0 ? _equal : _greater;
+        holds = Holds(c);
         return true;
     }
+
+    /// <summary>What the operator says for a comparison's sign (negative, zero, positive).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Holds(int c) => c < 0 ? _less : c == 0 ? _equal : _greater;
 }
 
 /// <summary>Two-operand arithmetic with null propagation and text coercion.</summary>
@@ -255,7 +265,7 @@ internal sealed class LazyEval(FunctionDef function, Evaluator[] args) : Evaluat
     }
 
     public override FusedNode? FuseTruth(int depth) =>
-        function.Spec.Name is "and" or "or" && args.Length > 0 ? FusedTruth.Chain(function.Spec.Name == "and", args, 0, depth) : null;
+        function.Spec.Name is "and" or "or" ? FusedTruth.Chain(function.Spec.Name == "and", args, depth) : null;
 
     public override Value Eval(in Row row)
     {
@@ -431,10 +441,7 @@ internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Eva
 
     private FusedTruth? _fused;
 
-    public override FusedNode? FuseTruth(int depth) =>
-        depth < FusedNode.MaxDepth && left.FuseTruth(depth + 1) is { } a && right.FuseTruth(depth + 1) is { } b
-            ? FusedNode.Make(typeof(AndOrNode<,>), [a.Type, b.Type], and, a.Node, b.Node)
-            : null;
+    public override FusedNode? FuseTruth(int depth) => FusedTruth.Chain(and, [left, right], depth);
 
     private EvalException NotLogical(Evaluator arg, in Value v, int operand)
     {
