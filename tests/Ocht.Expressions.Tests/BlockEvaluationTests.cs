@@ -107,7 +107,10 @@ public class BlockEvaluationTests
         var between = Gen.Zip(operand, Gen.Zip(operand, operand)).Select(t => $"[\"between\", {t.Item1}, {t.Item2.Item1}, {t.Item2.Item2}]");
         // A bare field as a condition: true, false or null is fine, anything else fails the record.
         var bare = Gen.Elements("\":s\"", "\":k\"", "\":missing\"");
-        var leaf = Gen.Frequency((4, comparison), (1, isNull), (2, among), (1, between), (1, bare));
+        // Other functions of fields and constants, one giving text (not a condition).
+        var call = Gen.Elements("[\"contains\", \":s\", \"a\"]", "[\"starts-with\", \":s\", \"é\"]", "[\"ends-with\", \":t\", \"1\"]",
+            "[\"not\", \":k\"]", "[\"lower\", \":s\"]", "[\"contains\", \":missing\", \"a\"]");
+        var leaf = Gen.Frequency((4, comparison), (1, isNull), (2, among), (1, between), (1, bare), (1, call));
         return depth == 0 ? leaf : Gen.Frequency((2, leaf),
             (1, Comparisons(depth - 1).Select(c => $"[\"not\", {c}]")),
             (3, Gen.Zip(Gen.Elements("and", "or"), Gen.Zip(Comparisons(depth - 1), Comparisons(depth - 1)))

@@ -150,7 +150,7 @@ internal sealed class CallEval(FunctionDef function, Evaluator[] args) : Evaluat
 {
     private FusedTruth? _fused;
 
-    public override FusedNode? FuseTruth(int depth) => FusedTruth.Call(function.Spec.Name, args, depth);
+    public override FusedNode? FuseTruth(int depth) => FusedTruth.Call(function, args, depth);
 
     /// <summary>"not", "is-null" and "in" over constants as one loop when they fuse (see <see cref="FusedTruth"/>).</summary>
     public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)

@@ -222,6 +222,27 @@ internal struct BetweenNode<TValue, TLow, THigh>(TValue value, TLow low, THigh h
     }
 }
 
+/// <summary>Any other strict function of one or two fields or constants used as a condition ("contains", "starts-with",
+/// ...): its operands read where they lie and its reference semantics applied, with no column gathered per operand.</summary>
+internal struct CallTruthNode<TFirst, TSecond>(Applier apply, int arity, TFirst first, TSecond second) : ITruthNode
+    where TFirst : struct, IValueNode where TSecond : struct, IValueNode
+{
+    private Operands<TFirst, TSecond> _operands = new(first, second);
+
+    public void Bind(Schema schema) => _operands.Bind(schema);
+
+    public readonly Truth Test(ref readonly Value row)
+    {
+        var buffer = new ArgBuffer();
+        buffer[0] = _operands.First.Get(in row);
+        if (arity == 2) buffer[1] = _operands.Second.Get(in row);
+        var v = apply(buffer[..arity]);
+        if (v.IsNull) return Truth.Null;
+        if (v.Kind == ValueKind.Bool) return v.AsBool ? Truth.True : Truth.False;
+        throw EvalException.Type($"a condition must be true, false or null, not {Show.Kind(v.Kind)}");
+    }
+}
+
 /// <summary>A condition fused into one loop per block; <see cref="None"/> for one that has no fused form.</summary>
 internal abstract class FusedTruth
 {
@@ -230,10 +251,11 @@ internal abstract class FusedTruth
     /// <summary>Whether each row of the block is exactly true; false, writing nothing, when there is no fused form.</summary>
     public abstract bool TryTest(in RowBlock rows, Span<bool> truth);
 
-    /// <summary>The fused form of a strict function used as a condition ("not", "is-null", "in" over constants, "between"), or null.</summary>
-    public static FusedNode? Call(string function, Evaluator[] args, int depth)
+    /// <summary>The fused form of a strict function used as a condition ("not", "is-null", "in" over constants, "between",
+    /// and any other of one or two fields or constants), or null.</summary>
+    public static FusedNode? Call(FunctionDef function, Evaluator[] args, int depth)
     {
-        switch (function)
+        switch (function.Spec.Name)
         {
             case "not" when depth < FusedNode.MaxDepth && args[0].FuseTruth(depth + 1) is { } condition:
                 return FusedNode.Make(typeof(NotNode<>), [condition.Type], condition.Node);
@@ -250,7 +272,9 @@ internal abstract class FusedTruth
             case "between" when args[0].FuseValue() is { } value && args[1].FuseValue() is { } low && args[2].FuseValue() is { } high:
                 return FusedNode.Make(typeof(BetweenNode<,,>), [value.Type, low.Type, high.Type], value.Node, low.Node, high.Node);
             default:
-                return null;
+                if (function.Apply is not { } apply || args.Length is not (1 or 2) || args[0].FuseValue() is not { } a) return null;
+                var b = args.Length == 2 ? args[1].FuseValue() : FusedNode.Of(new ConstValue(Value.Null));
+                return b is null ? null : FusedNode.Make(typeof(CallTruthNode<,>), [a.Type, b.Value.Type], apply, args.Length, a.Node, b.Value.Node);
         }
     }
 
