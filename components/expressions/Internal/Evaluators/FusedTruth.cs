@@ -13,9 +13,10 @@ internal enum Truth : byte
 }
 
 /// <summary>
-/// A condition (comparisons of fields and constants, joined by two-operand and / or; true, false, null) in fused form: as
-/// <see cref="IScaledNode"/>, one struct type the JIT inlines into one loop per block. A node follows the row form
-/// exactly, short-circuit included, and throws where the row form throws (the caller then goes row by row).
+/// A condition in fused form (comparisons, is-null, in, between and other functions of fields and constants, not, and /
+/// or of any number of operands; constants true, false and null): as <see cref="IScaledNode"/>, one struct type the JIT
+/// inlines into one loop per block. A node follows the row form exactly, short-circuit included, and throws where the
+/// row form throws (the caller then goes row by row).
 /// </summary>
 internal interface ITruthNode : IBindable
 {
