@@ -281,25 +281,21 @@ internal abstract class FusedTruth
 
     /// <summary>"and" / "or" of <paramref name="args"/> as two-operand nodes nested to the right: the same order of tests,
     /// the same short-circuit and the same three-valued result as the n-ary form. Operands with no fused form take their
-    /// row form inside the loop; with none fused, the condition keeps its block form (null).</summary>
+    /// row form inside the loop, so even then no operand is tested that the row form would not test.</summary>
     public static FusedNode? Chain(bool and, Evaluator[] args, int depth)
     {
         if (args.Length == 0 || depth + args.Length > FusedNode.MaxDepth) return null;
-        var operands = new FusedNode?[args.Length];
-        bool anyFused = false;
-        for (int i = 0; i < args.Length; i++) anyFused |= (operands[i] = args[i].FuseTruth(depth + i + 1)) is not null;
-        if (!anyFused) return null;
-        var chain = Operand(operands[^1], args[^1]);
+        var chain = Operand(args[^1], depth + args.Length);
         for (int i = args.Length - 2; i >= 0; i--)
         {
-            var first = Operand(operands[i], args[i]);
+            var first = Operand(args[i], depth + i + 1);
             chain = FusedNode.Make(typeof(AndOrNode<,>), [first.Type, chain.Type], and, first.Node, chain.Node);
         }
         return chain;
     }
 
     /// <summary>An operand's fused form, or its row form inside the loop when it has none.</summary>
-    private static FusedNode Operand(FusedNode? fused, Evaluator operand) => fused ?? FusedNode.Of(new EvaluatedTruthNode(operand));
+    private static FusedNode Operand(Evaluator operand, int depth) => operand.FuseTruth(depth) ?? FusedNode.Of(new EvaluatedTruthNode(operand));
 
     public static FusedTruth For(Evaluator root) => root.FuseTruth(0) is { } node
         ? (FusedTruth)Activator.CreateInstance(typeof(FusedTruth<>).MakeGenericType(node.Type), node.Node)!
