@@ -24,9 +24,11 @@ internal abstract class Evaluator
     public virtual bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride) => false;
 
     /// <summary>For conditions: whether each row of the block gives exactly true. Throws as <see cref="EvalBlock"/>
-    /// does, and also when some row gives something other than true, false or null.</summary>
+    /// does, and also when some row gives something other than true, false or null. A condition with a fused form
+    /// (<see cref="FuseTruth"/>) runs it; this default otherwise reads the node's values.</summary>
     public virtual void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
+        if (TryFusedTruth(rows, truth)) return;
         var column = EvalBlock(rows, scratch);
         for (int i = 0; i < truth.Length; i++)
         {
@@ -46,8 +48,13 @@ internal abstract class Evaluator
     public virtual FusedNode Fuse(int depth) => FusedNode.Of(new EvaluatedNode(this));
 
     /// <summary>This condition in fused form (<see cref="ITruthNode"/>), <paramref name="depth"/> levels below the
-    /// condition's root; null when some part of it has none (the condition then keeps its block form).</summary>
+    /// condition's root; null when it has none (it then keeps its block form).</summary>
     public virtual FusedNode? FuseTruth(int depth) => null;
+
+    private FusedTruth? _fusedTruth;
+
+    /// <summary>The block through this condition's fused loop (built on first use); false when it has none.</summary>
+    protected bool TryFusedTruth(in RowBlock rows, Span<bool> truth) => (_fusedTruth ??= FusedTruth.For(this)).TryTest(rows, truth);
 
     /// <summary>This operand of a comparison in fused form (<see cref="IValueNode"/>): fields and constants.</summary>
     public virtual FusedNode? FuseValue() => null;
@@ -148,16 +155,7 @@ internal sealed class PathEval(FieldEval head, string[] path) : Evaluator
 /// <summary>A strict function: evaluate every argument, then apply the reference semantics.</summary>
 internal sealed class CallEval(FunctionDef function, Evaluator[] args) : Evaluator
 {
-    private FusedTruth? _fused;
-
     public override FusedNode? FuseTruth(int depth) => FusedTruth.Call(function, args, depth);
-
-    /// <summary>"not", "is-null" and "in" over constants as one loop when they fuse (see <see cref="FusedTruth"/>).</summary>
-    public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
-    {
-        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
-        base.TruthBlock(rows, scratch, truth);
-    }
 
     public override Value Eval(in Row row)
     {

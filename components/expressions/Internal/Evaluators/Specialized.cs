@@ -37,7 +37,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     /// <summary>Straight to flags: a condition's comparisons produce no values at all.</summary>
     public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
-        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
+        if (TryFusedTruth(rows, truth)) return;
         var a = left.EvalBlock(rows, scratch);
         var b = right.EvalBlock(rows, scratch);
         for (int i = 0; i < truth.Length; i++)
@@ -54,7 +54,6 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     }
 
     private readonly CompareRule _rule = new(op);
-    private FusedTruth? _fused;
 
     /// <summary>Fields and constants compared as values; numeric sub-trees (arithmetic on either side) in scaled form.</summary>
     public override FusedNode? FuseTruth(int depth)
@@ -255,15 +254,7 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
 /// <summary>Lazy forms: and, or, if, coalesce evaluate arguments only as far as needed.</summary>
 internal sealed class LazyEval(FunctionDef function, Evaluator[] args) : Evaluator
 {
-    private FusedTruth? _fused;
-
-    /// <summary>"and" and "or" of any number of fused conditions as one loop (see <see cref="FusedTruth.Chain"/>).</summary>
-    public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
-    {
-        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
-        base.TruthBlock(rows, scratch, truth);
-    }
-
+    /// <summary>"and" and "or" of any number of operands as one loop (see <see cref="FusedTruth.Chain"/>).</summary>
     public override FusedNode? FuseTruth(int depth) =>
         function.Spec.Name is "and" or "or" ? FusedTruth.Chain(function.Spec.Name == "and", args, depth) : null;
 
@@ -431,15 +422,13 @@ internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Eva
     /// <summary>Exactly true: for "and" when both sides are, for "or" when either is (null or true is true).</summary>
     public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
-        if ((_fused ??= FusedTruth.For(this)).TryTest(rows, truth)) return;
+        if (TryFusedTruth(rows, truth)) return;
         left.TruthBlock(rows, scratch, truth);
         var rights = scratch.RentFlags();
         right.TruthBlock(rows, scratch, rights);
         if (and) for (int i = 0; i < truth.Length; i++) truth[i] &= rights[i];
         else for (int i = 0; i < truth.Length; i++) truth[i] |= rights[i];
     }
-
-    private FusedTruth? _fused;
 
     public override FusedNode? FuseTruth(int depth) => FusedTruth.Chain(and, [left, right], depth);
 
