@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Values;
 
 namespace Ocht.Expressions;
@@ -52,6 +53,7 @@ public sealed class CompiledExpr
     // Rows per block: a result column of 2,048 values (48 KB) stays off the large-object heap and in cache.
     private const int BlockRows = 2048;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryBlocks<TTarget>(Batch batch, TTarget target) where TTarget : IBlockTarget, allows ref struct
     {
         int n = batch.Count;

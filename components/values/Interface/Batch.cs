@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Ocht.Values;
@@ -115,6 +116,7 @@ public sealed class Batch
     public void AddRejection(Rejection rejection) => (Rejections ??= []).Add(rejection);
 
     /// <summary>Keeps only rows whose flag is set, preserving order (filter, rejections).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Compact(ReadOnlySpan<bool> keep)
     {
         keep = keep[..Count];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using CsvHelper;
 using Ocht.Model;
@@ -47,6 +48,7 @@ internal sealed class CsvSink : ISink
         _writer.EndRecord();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ValueTask WriteAsync(Batch batch, SinkRejections rejected, CancellationToken cancellation)
     {
         if (_columns is null) Begin(batch.Schema);

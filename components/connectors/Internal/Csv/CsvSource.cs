@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Unicode;
 using CsvHelper;
@@ -247,6 +248,7 @@ internal sealed class CsvSource : IChunkedSource
     }
 
     /// <summary>The chunk's batches; null when records were numbered by counting and that numbering does not hold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<Batch>? TryDecode(CsvChunk c, bool readerCountsLines)
     {
         var layout = _layout!;

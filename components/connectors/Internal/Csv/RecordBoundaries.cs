@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -16,6 +17,7 @@ internal static class RecordBoundaries
 {
     /// <summary>The offset just after the last line break that ends a record in <paramref name="s"/>
     /// (which starts at a record boundary), or -1 when no record ends in it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int LastEnd(ReadOnlySpan<byte> s, byte delimiter)
     {
         // Forward from quote to quote, keeping where the latest stretches of text outside quoted fields are; then
@@ -136,6 +138,7 @@ internal static class RecordBoundaries
     internal static long CountLinesByCounting(ReadOnlySpan<byte> s) => s.Count((byte)'\n') + s.Count((byte)'\r') - s.Count("\r\n"u8);
 
     /// <summary>One pass, 64 bytes at a time: every LF, and every CR whose next byte is no LF.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static long CountLinesInOnePass(ReadOnlySpan<byte> s)
     {
         long lines = 0;

@@ -12,6 +12,7 @@ internal abstract class Evaluator
     /// <summary>Evaluates every row of the block. Throws <see cref="EvalException"/> when some row fails,
     /// possibly one the row-by-row form would not reach (lazy forms evaluate every row here); the caller
     /// then evaluates the block row by row, which decides exactly which records fail and why.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public virtual Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         var results = scratch.Rent();
@@ -26,6 +27,7 @@ internal abstract class Evaluator
     /// <summary>For conditions: whether each row of the block gives exactly true. Throws as <see cref="EvalBlock"/>
     /// does, and also when some row gives something other than true, false or null. A condition with a fused form
     /// (<see cref="FuseTruth"/>) runs it; this default otherwise reads the node's values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public virtual void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
         if (TryFusedTruth(rows, truth)) return;
@@ -85,6 +87,7 @@ internal sealed class ConstEval(Value value) : Evaluator
 
     public Value Value { get; } = value;
     public override Value Eval(in Row row) => Value;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch) => new(in _cell[0], 0);
     public override bool IsConstant => true;
     public override bool Scalable { get; } = FieldNode.ScaledForm(value, out _, out _) != ScaledTag.Other;
@@ -118,6 +121,7 @@ internal sealed class FieldEval(string name) : Evaluator
         return slot >= 0 ? row.Cells[slot] : Value.Null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         int slot = SlotIn(rows.Schema);
@@ -173,6 +177,7 @@ internal sealed class CallEval(FunctionDef function, Evaluator[] args) : Evaluat
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         if (args.Length > 8) return base.EvalBlock(rows, scratch);

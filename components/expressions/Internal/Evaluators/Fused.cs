@@ -243,6 +243,7 @@ internal sealed class FusedScaled<TNode>(TNode node) : FusedScaled where TNode :
 {
     private readonly SchemaBound<TNode> _node = new(node);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int WriteInto(Evaluator root, in RowBlock rows, Span<Value> cells, int stride)
     {
         int others = 0, count = rows.Count, rowStride = rows.Stride;

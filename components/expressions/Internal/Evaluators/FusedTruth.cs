@@ -311,6 +311,7 @@ internal sealed class FusedTruth<TNode>(TNode node) : FusedTruth where TNode : s
 {
     private readonly SchemaBound<TNode> _node = new(node);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryTest(in RowBlock rows, Span<bool> truth)
     {
         int count = rows.Count, stride = rows.Stride;

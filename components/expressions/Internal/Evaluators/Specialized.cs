@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Values;
 
 namespace Ocht.Expressions;
@@ -20,6 +21,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         var a = left.EvalBlock(rows, scratch);
@@ -35,6 +37,7 @@ internal sealed class CompareEval(string op, Evaluator left, Evaluator right) : 
     }
 
     /// <summary>Straight to flags: a condition's comparisons produce no values at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
         if (TryFusedTruth(rows, truth)) return;
@@ -124,6 +127,7 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
     private bool _scaledGaveUp;
     private FusedScaled? _fused;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride)
     {
         if (!Scalable || _scaledGaveUp) return false;
@@ -131,6 +135,7 @@ internal sealed class ArithmeticEval(string op, Evaluator left, Evaluator right)
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, ref _fused, rows, scratch, ref _scaledGaveUp);
@@ -284,6 +289,7 @@ internal sealed class MatchesEval(Evaluator text, System.Text.RegularExpressions
         catch (EvalException e) when (text.Field is { } field) { throw e.WithField(field); }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         var texts = text.EvalBlock(rows, scratch);
@@ -318,6 +324,7 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
     private bool _scaledGaveUp;
     private FusedScaled? _fused;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryEvalBlockInto(in RowBlock rows, BlockScratch scratch, Span<Value> cells, int stride)
     {
         if (!Scalable || _scaledGaveUp) return false;
@@ -325,6 +332,7 @@ internal sealed class RoundEval(Evaluator value, long digits) : Evaluator
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         if (Scalable && !_scaledGaveUp) return ScaledBlocks.Materialize(this, ref _fused, rows, scratch, ref _scaledGaveUp);
@@ -365,6 +373,7 @@ internal sealed class CoalesceEval(Evaluator first, Evaluator second) : Evaluato
         return v.IsNull ? second.Eval(row) : v;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         var a = first.EvalBlock(rows, scratch);
@@ -394,6 +403,7 @@ internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Eva
         return a.IsNull || b.IsNull ? Value.Null : Value.FromBool(and);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Column EvalBlock(in RowBlock rows, BlockScratch scratch)
     {
         var lefts = left.EvalBlock(rows, scratch);
@@ -420,6 +430,7 @@ internal sealed class AndOrEval(bool and, Evaluator left, Evaluator right) : Eva
     }
 
     /// <summary>Exactly true: for "and" when both sides are, for "or" when either is (null or true is true).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void TruthBlock(in RowBlock rows, BlockScratch scratch, Span<bool> truth)
     {
         if (TryFusedTruth(rows, truth)) return;

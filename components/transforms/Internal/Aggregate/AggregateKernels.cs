@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Expressions;
 using Ocht.Values;
 
@@ -36,6 +37,7 @@ internal sealed class CountKernel(bool nonNullOnly) : AggregateKernel
 {
     private long[] _counts = new long[64];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Begin(ReadOnlySpan<Group> touched, int field)
     {
         _counts = Sized(_counts, touched.Length);
@@ -43,6 +45,7 @@ internal sealed class CountKernel(bool nonNullOnly) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Add(in InputColumn input, ReadOnlySpan<int> groupOf)
     {
         var counts = _counts;
@@ -51,6 +54,7 @@ internal sealed class CountKernel(bool nonNullOnly) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Commit(ReadOnlySpan<Group> touched, int field)
     {
         for (int g = 0; g < touched.Length; g++) ((Accumulator.Counter)touched[g].Accumulators[field]).Count += _counts[g];
@@ -64,6 +68,7 @@ internal sealed class SumKernel(bool average) : AggregateKernel
     private ExactSum[] _sums = new ExactSum[64];
     private long[] _counts = new long[64];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Begin(ReadOnlySpan<Group> touched, int field)
     {
         _sums = Sized(_sums, touched.Length);
@@ -74,6 +79,7 @@ internal sealed class SumKernel(bool average) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Add(in InputColumn input, ReadOnlySpan<int> groupOf)
     {
         var sums = _sums;
@@ -90,6 +96,7 @@ internal sealed class SumKernel(bool average) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Commit(ReadOnlySpan<Group> touched, int field)
     {
         for (int g = 0; g < touched.Length; g++)
@@ -106,6 +113,7 @@ internal sealed class ExtremeKernel(bool max) : AggregateKernel
 {
     private Value[] _best = new Value[64];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Begin(ReadOnlySpan<Group> touched, int field)
     {
         _best = Sized(_best, touched.Length);
@@ -113,6 +121,7 @@ internal sealed class ExtremeKernel(bool max) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Add(in InputColumn input, ReadOnlySpan<int> groupOf)
     {
         var best = _best;
@@ -125,6 +134,7 @@ internal sealed class ExtremeKernel(bool max) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Commit(ReadOnlySpan<Group> touched, int field)
     {
         for (int g = 0; g < touched.Length; g++) ((Accumulator.Extreme)touched[g].Accumulators[field]).Best = _best[g];
@@ -141,12 +151,14 @@ internal sealed class DistinctKernel : AggregateKernel
     private int[] _groups = new int[64];
     private int _count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Begin(ReadOnlySpan<Group> touched, int field)
     {
         _count = 0;
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Add(in InputColumn input, ReadOnlySpan<int> groupOf)
     {
         _values = Sized(_values, groupOf.Length);
@@ -161,6 +173,7 @@ internal sealed class DistinctKernel : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Commit(ReadOnlySpan<Group> touched, int field)
     {
         for (int i = 0; i < _count; i++) ((Accumulator.CountDistinct)touched[_groups[i]].Accumulators[field]).Seen.Add(_values[i]);
@@ -174,6 +187,7 @@ internal sealed class PickKernel(bool last) : AggregateKernel
     private Value[] _values = new Value[64];
     private bool[] _set = new bool[64];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Begin(ReadOnlySpan<Group> touched, int field)
     {
         _values = Sized(_values, touched.Length);
@@ -187,6 +201,7 @@ internal sealed class PickKernel(bool last) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool Add(in InputColumn input, ReadOnlySpan<int> groupOf)
     {
         for (int r = 0; r < groupOf.Length; r++)
@@ -199,6 +214,7 @@ internal sealed class PickKernel(bool last) : AggregateKernel
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Commit(ReadOnlySpan<Group> touched, int field)
     {
         for (int g = 0; g < touched.Length; g++)

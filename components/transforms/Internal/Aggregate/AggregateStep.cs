@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Document;
 using Ocht.Expressions;
 using Ocht.Values;
@@ -45,6 +46,7 @@ internal static class AggregateStep
         }
 
         /// <summary>Adds the records one by one, two-phase, so a record an aggregate refuses changes no group.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private long MergeRecordByRecord(Batch input, bool inputsRead, StepOutput output)
         {
             long merged = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Values;
 
 namespace Ocht.Transforms;
@@ -34,6 +35,7 @@ internal sealed class BatchMerge
 
     /// <summary>Adds every record of <paramref name="batch"/> (whose inputs <paramref name="reader"/> has read);
     /// false, changing nothing, when the batch must go record by record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryMerge(Batch batch, GroupTable groups, GroupReader reader)
     {
         // Past eight declined batches, once more than a quarter decline (a group's sum that left the exact form
@@ -58,6 +60,7 @@ internal sealed class BatchMerge
     }
 
     /// <summary>Finds (or creates) each record's group, numbering the groups in order of first touch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<Group> GroupsOf(Batch batch, GroupTable groups, GroupReader reader)
     {
         if (_groupOf.Length < batch.Count) _groupOf = new int[batch.Capacity];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Document;
 using Ocht.Expressions;
 using Ocht.Values;
@@ -290,6 +291,7 @@ internal sealed class GroupReader(Grouping grouping)
 
     /// <summary>Evaluates every aggregate's input for the whole batch at once (see <see cref="TakeInputs"/>);
     /// false when some record fails, which <see cref="ReadInputs"/> then finds row by row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadAll(Batch batch)
     {
         var fields = grouping.Fields;

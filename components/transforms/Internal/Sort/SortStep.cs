@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Document;
 using Ocht.Expressions;
 using Ocht.Values;
@@ -56,6 +57,7 @@ internal static class SortStep
             ? RowArena.MaxPageSize
             : (int)Math.Clamp(resources.MemoryBudgetBytes / 2 / 32, 64 << 10, RowArena.MaxPageSize);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Process(Batch input, StepOutput output)
         {
             _sequence = input.Sequence;
@@ -163,6 +165,7 @@ internal static class SortStep
             _spillingRun = null;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Write(SortRun run, Stream stream, SortKeys keys)
         {
             run.Encode();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Ocht.Document;
 using Ocht.Expressions;
@@ -32,6 +33,7 @@ internal static class CastStep
 
     private sealed class Runner(StepDefinition definition, (string Field, string Type)[] casts, PerSchema<int[]> slots) : StepRunner(definition)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Process(Batch input, StepOutput output)
         {
             var at = slots.For(input.Schema);

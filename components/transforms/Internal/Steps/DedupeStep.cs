@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Document;
 using Ocht.Expressions;
 using Ocht.Values;
@@ -47,6 +48,7 @@ internal static class DedupeStep
         private readonly HashSet<KeyTuple> _seen = new();
         private readonly Value[] _scratch = new Value[keys.Length];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Process(Batch input, StepOutput output)
         {
             int n = input.Count;
@@ -78,6 +80,7 @@ internal static class DedupeStep
         private long _position;
         private long _sequence;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Process(Batch input, StepOutput output)
         {
             _sequence = input.Sequence;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Ocht.Document;
 using Ocht.Expressions;
@@ -66,6 +67,7 @@ internal static class DeriveStep
     {
         private readonly PerSchema<Shape> _shapes = new(schema => new Shape(schema, names));
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Process(Batch input, StepOutput output)
         {
             var inputSchema = input.Schema;

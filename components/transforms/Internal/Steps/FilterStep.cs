@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using Ocht.Document;
 using Ocht.Expressions;
@@ -26,6 +27,7 @@ internal static class FilterStep
 
     private sealed class Runner(StepDefinition definition, CompiledExpr where) : StepRunner(definition)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Process(Batch input, StepOutput output)
         {
             int n = input.Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Document;
 using Ocht.Expressions;
 using Ocht.Values;
@@ -16,6 +17,7 @@ internal sealed class Projection
     public Schema Output { get; }
     public int[] Sources { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Batch batch)
     {
         int n = batch.Count, width = Output.Width;
@@ -81,6 +83,7 @@ internal static class DropStep
 
 internal sealed class ProjectionRunner(StepDefinition definition, PerSchema<Projection> shapes) : StepRunner(definition)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Process(Batch input, StepOutput output)
     {
         shapes.For(input.Schema).Apply(input);
@@ -130,6 +133,7 @@ internal static class RenameStep
 
     private sealed class Runner(StepDefinition definition, PerSchema<Shape> shapes) : StepRunner(definition)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Process(Batch input, StepOutput output)
         {
             var shape = shapes.For(input.Schema);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ocht.Expressions;
 using Ocht.Values;
 
@@ -33,6 +34,7 @@ internal sealed class WindowRunner(StepDefinition definition, CompiledExpr time,
 
     private long Watermark => _latest == long.MinValue ? long.MinValue : _latest - shape.Lateness;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Process(Batch input, StepOutput output)
     {
         _sequence = input.Sequence;
