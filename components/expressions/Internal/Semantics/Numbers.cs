@@ -31,7 +31,9 @@ internal static class Numbers
         throw EvalException.Type($"\"{op}\" expects a number, found {Show.Value(v)} ({Show.Kind(v.Kind)})", operand);
     }
 
-    private static readonly long[] Pow10Long = Enumerable.Range(0, 19).Select(n => (long)Math.Pow(10, n)).ToArray();
+    // Constant data, not an array built at start-up: code compiled before this class is initialized (the hot loops
+    // are compiled on first call) would otherwise check for its initialization on every read.
+    private static ReadOnlySpan<long> Pow10Long => [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000, 10000000000000000, 100000000000000000, 1000000000000000000];
 
     /// <summary>Exact a ± b on scaled mantissas (the scale of the result is the larger one, as System.Decimal's);
     /// false when a mantissa or the result does not fit 63 bits.</summary>
