@@ -160,9 +160,12 @@ internal sealed class CsvSource : IChunkedSource
             _start = 0;
             _buffer = bigger;
         }
+        // A regular file's block comes from the page cache in microseconds: read on this thread. Its ReadAsync would
+        // queue the same blocking read to the thread pool, behind the chunks waiting there to be decoded (W1 and W2 10M:
+        // 10 of 16 interleaved pairs faster each, medians within 5% either way).
         int read = _interactive
             ? await _stream.ReadAsync(_buffer.AsMemory(_end), cancellation).AsTask().WaitAsync(cancellation)
-            : await _stream.ReadAsync(_buffer.AsMemory(_end), cancellation);
+            : _stream.Read(_buffer.AsSpan(_end));
         if (read == 0) _eof = true;
         _end += read;
     }
