@@ -179,7 +179,11 @@ internal sealed class Run(PipelinePlan plan, RunEnvironment env)
                 if (chunked is not null)
                 {
                     if (await chunked.ReadChunkAsync(stop) is not { } chunk) break;
-                    work = Task.Run(() => Decode(chunked, chunk), abort);
+                    // Into the pool's shared queue, oldest first, not this thread's own queue (Task.Run's, newest first): the
+                    // chunk the transform stage waits for, and the stages' own continuations, no longer wait behind newer
+                    // chunks. With one core shared with another process (a busy loop on it), W1 10M 2.265 -> 2.125 s and
+                    // W2 2.47 -> 2.345 s (4 of 4 and 3 of 4 pairs); on a quiet machine level (W1 1.31 -> 1.33 s, W2 1.355 -> 1.335 s).
+                    work = Task.Factory.StartNew(() => Decode(chunked, chunk), abort, TaskCreationOptions.PreferFairness | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
                 }
                 else
                 {
