@@ -5,6 +5,7 @@ from measure import DUCKDB_THREADS, OCHT_W3_MEMORY_MB
 TIME_TARGET = {"w1": 0.6, "w2": 0.7, "w3": 0.8}
 RSS_TARGET_MIB = {"w1": 200, "w2": 200, "w3": 600}
 W1_RSS_GROWTH_TARGET = 1.2
+TARGET_SIZE = "10m"
 SIZE_LABEL = {"1m": "1M", "10m": "10M"}
 
 
@@ -28,13 +29,18 @@ def table(results, runs):
 
 
 def targets(result, duckdb):
+    """Ocht's ratio to DuckDB and its RSS, judged against the targets on 10M rows (issue 3 sets them there);
+    on 1M rows the same figures for information."""
     if result.tool != "ocht":
         return ["", ""]
     w = result.workload
-    rss = f"{result.rss_mib:.0f} (<= {RSS_TARGET_MIB[w]}) {verdict(result.rss_mib <= RSS_TARGET_MIB[w])}"
+    judged = result.size == TARGET_SIZE
+    rss = f"{result.rss_mib:.0f} (<= {RSS_TARGET_MIB[w]}) {verdict(result.rss_mib <= RSS_TARGET_MIB[w])}" if judged else f"{result.rss_mib:.0f}"
     if duckdb is None:
         return ["no DuckDB run", rss]
     ratio = result.seconds / duckdb.seconds
+    if not judged:
+        return [f"{ratio:.2f}x (targets at 10M)", rss]
     return [f"{ratio:.2f}x (<= {TIME_TARGET[w]}x) {verdict(ratio <= TIME_TARGET[w])}", rss]
 
 
