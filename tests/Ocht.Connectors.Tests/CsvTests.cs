@@ -101,6 +101,20 @@ public sealed class CsvTests : IDisposable
         Assert.Contains("column \"b\" is not valid UTF-8", rejection.Message);
     }
 
+    [Fact]
+    public async Task Ints_read_the_same_wherever_they_lie_quoted_signed_or_first_in_the_file()
+    {
+        // The first field of the file has fewer than 8 bytes before its end; quoted and signed ones take the digit loop.
+        File.WriteAllText(Path.Combine(_dir, "in.csv"), "a,b\n7,\"12345678\"\n-3,00000042\n+5,x9\n123456789,\"1\"\"2\"\n40,9\n");
+        var context = new SourceContext("t", 100, TimeProvider.System);
+        await using var source = Csv.OpenSource(Config("""{"connector": "csv", "path": "in.csv", "types": {"a": "int", "b": "int"}}""", Roles.Source), context);
+        var batch = (await source.ReadAsync(CancellationToken.None))!;
+        Assert.Equal(["7,12345678", "-3,42", "40,9"], Enumerable.Range(0, batch.Count).Select(i => $"{batch[i, 0].AsInt},{batch[i, 1].AsInt}"));
+        Assert.Equal([4L, 5L], batch.Rejections!.Select(r => r.Line));
+        Assert.Contains("\"x9\" is not an int", batch.Rejections![0].Message);
+        Assert.Contains("\"1\"2\" is not an int", batch.Rejections![1].Message);
+    }
+
     [Theory]
     [InlineData("i", "x1", "column \"i\" is int, but \"x1\" is not an int")]
     [InlineData("i", "99999999999999999999", "is not an int")]

@@ -109,6 +109,42 @@ public class ValueTextTests
         Assert.False(ValueText.TryParseInt("9223372036854775808"u8, out _));
     }
 
+    /// <summary>Up to 8 bytes, mostly digits, now and then a sign, a neighbour of '0' or '9' or a letter; after 8 bytes
+    /// of anything (what comes before the text in a buffer).</summary>
+    private static readonly FsCheck.Gen<(byte[] Before, byte[] Text)> DigitsAfterAnything =
+        Gen.Zip(Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), 8),
+            Gen.Choose(0, 9).SelectMany(n => Gen.ArrayOf(Gen.Frequency(
+                (20, Gen.Choose('0', '9').Select(c => (byte)c)),
+                (1, Gen.Elements((byte)'-', (byte)'+', (byte)'/', (byte)':', (byte)'a', (byte)' ', (byte)0x80, (byte)0xB0))), n)));
+
+    [Fact]
+    public void Eight_digits_at_once_read_as_the_digit_loop_reads_them() =>
+        Properties.Check(Prop.ForAll(DigitsAfterAnything.ToArbitrary(), t =>
+        {
+            var bytes = t.Before.Concat(t.Text).ToArray();
+            ulong word = BitConverter.ToUInt64(bytes, bytes.Length - 8);
+            bool plain = t.Text.Length is >= 1 and <= 8 && t.Text.All(b => b is >= (byte)'0' and <= (byte)'9');
+            Assert.Equal(plain, ValueText.TryParseDigits8(word, t.Text.Length, out long value));
+            if (plain)
+            {
+                Assert.True(ValueText.TryParseInt(t.Text, out long expected));
+                Assert.Equal(expected, value);
+            }
+        }), 5000);
+
+    [Theory]
+    [InlineData("0", 0L)]
+    [InlineData("7", 7L)]
+    [InlineData("00000001", 1L)]
+    [InlineData("12345678", 12345678L)]
+    [InlineData("99999999", 99999999L)]
+    public void Eight_digits_at_once_cover_every_length_up_to_eight(string text, long expected)
+    {
+        var bytes = Encoding.ASCII.GetBytes("ABCDEFGH" + text);
+        Assert.True(ValueText.TryParseDigits8(BitConverter.ToUInt64(bytes, bytes.Length - 8), text.Length, out long value));
+        Assert.Equal(expected, value);
+    }
+
     /// <summary>"yyyy-MM-ddTHH:mm:ssZ" with every part a little past its range now and then (month 13, day 32,
     /// February 29 of common years, hour 24, second 60, year 0), and sometimes one byte changed.</summary>
     private static readonly FsCheck.Gen<string> UtcSeconds =

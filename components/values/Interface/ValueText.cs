@@ -298,6 +298,30 @@ public static class ValueText
         return true;
     }
 
+    /// <summary>
+    /// <see cref="TryParseInt"/> for 1 to 8 digits without a sign, without a loop: <paramref name="word"/> is the 8
+    /// bytes that end with the text's last byte, loaded little-endian, so the text is its top <paramref name="length"/>
+    /// bytes (the bytes before it are ignored). A digit loop mispredicts its exit when a column's numbers vary in
+    /// length. False for anything else (a sign, a byte that is no digit, a length outside 1-8).
+    /// </summary>
+    public static bool TryParseDigits8(ulong word, int length, out long value)
+    {
+        value = 0;
+        if ((uint)(length - 1) >= 8) return false;
+        // The bytes before the text read as leading zeros.
+        ulong before = (1UL << (8 * (8 - length))) - 1;
+        word = (word & ~before) | (0x3030303030303030UL & before);
+        // Every byte 0x30-0x39: its high nibble is 3, and adding 6 keeps it so (no carry can cross a byte).
+        if ((((word & 0xF0F0F0F0F0F0F0F0UL) ^ 0x3030303030303030UL) | (((word + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) ^ 0x3030303030303030UL)) != 0)
+            return false;
+        // Pairs, then quads, then all eight (the first byte is the most significant digit).
+        ulong digits = word - 0x3030303030303030UL;
+        digits = digits * 10 + (digits >> 8);
+        digits = ((digits & 0x000000FF000000FFUL) * (100 + (1000000UL << 32)) + ((digits >> 16) & 0x000000FF000000FFUL) * (1 + (10000UL << 32))) >> 32;
+        value = (long)(uint)digits;
+        return true;
+    }
+
     /// <summary>Decimal text without exponent: optional sign, digits, optional point and digits. Keeps the scale.</summary>
     public static bool TryParseDecimal(ReadOnlySpan<byte> s, out decimal value)
     {
