@@ -36,6 +36,8 @@ public readonly record struct ExactSum
 
     /// <summary>This sum plus <paramref name="number"/> (an int, or a decimal when <paramref name="intsAsDecimal"/>),
     /// equal to <see cref="Expressions.Add"/> of the two; false when that cannot be done here.</summary>
+    // Called once per row by the sum kernel's loop; the JIT judged it too big to inline (W2 10M CPU -2.7% inlined).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool TryAdd(in Value number, bool intsAsDecimal, out ExactSum sum)
     {
         sum = this;
